@@ -1,0 +1,24 @@
+package io.dynbatch.triggers;
+
+/** Why a batching trigger flushed a batch. The metric label is {@link #label()}. */
+public enum FlushReason {
+    /** The batch reached its size limit. */
+    SIZE("size"),
+    /** The batch's deadline (age limit from its first element) passed. */
+    TIME("time"),
+    /** The input ended (the watermark reached the window's max timestamp). */
+    END_OF_INPUT("end_of_input"),
+    /** An adaptive policy chose to flush before the hard limits (e.g. to meet a latency SLO). */
+    ADAPTIVE("adaptive");
+
+    private final String label;
+
+    FlushReason(String label) {
+        this.label = label;
+    }
+
+    /** Lower-case name used as the {@code reason} metric variable. */
+    public String label() {
+        return label;
+    }
+}

@@ -1,0 +1,76 @@
+package io.dynbatch.triggers;
+
+import org.apache.flink.api.java.functions.KeySelector;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Deterministic per-key timer jitter: the same key always gets the same offset in {@code [0,
+ * maxJitter]}, and different keys are spread evenly over that range, so that batches of many keys
+ * started at the same moment do not all flush in the same millisecond.
+ *
+ * <p>The offset is derived from the key's {@code hashCode()} through a 64-bit mixer, so it is
+ * stable across restarts and JVMs as long as the key's {@code hashCode()} is (true for {@code
+ * String}, boxed numbers and enums-by-name keys are not stable: key by a String or number).
+ *
+ * @param <T> element type
+ */
+public final class KeyJitter<T> implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final long maxJitterMillis;
+    private final KeySelector<T, ?> keyOf;
+
+    private KeyJitter(long maxJitterMillis, KeySelector<T, ?> keyOf) {
+        this.maxJitterMillis = maxJitterMillis;
+        this.keyOf = keyOf;
+    }
+
+    /** No jitter: every key gets offset 0. */
+    public static <T> KeyJitter<T> none() {
+        return new KeyJitter<>(0, null);
+    }
+
+    /**
+     * Jitter of up to {@code maxJitter}, keyed by {@code keyOf} (use the same selector as the
+     * stream's {@code keyBy}).
+     *
+     * @throws IllegalArgumentException if {@code maxJitter} is negative
+     */
+    public static <T> KeyJitter<T> upTo(Duration maxJitter, KeySelector<T, ?> keyOf) {
+        Objects.requireNonNull(maxJitter, "maxJitter");
+        Objects.requireNonNull(keyOf, "keyOf");
+        if (maxJitter.isNegative()) {
+            throw new IllegalArgumentException("maxJitter must be >= 0, got " + maxJitter);
+        }
+        return new KeyJitter<>(maxJitter.toMillis(), keyOf);
+    }
+
+    public long maxJitterMillis() {
+        return maxJitterMillis;
+    }
+
+    /** The offset in milliseconds for the key of {@code element}, in {@code [0, maxJitter]}. */
+    public long offsetMillis(T element) throws Exception {
+        if (maxJitterMillis == 0) {
+            return 0;
+        }
+        Object key = keyOf.getKey(element);
+        return Math.floorMod(mix(key == null ? 0 : key.hashCode()), maxJitterMillis + 1);
+    }
+
+    /** SplitMix64 finaliser: spreads consecutive hash codes over the whole long range. */
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
+    @Override
+    public String toString() {
+        return maxJitterMillis == 0 ? "none" : "upTo(" + maxJitterMillis + "ms)";
+    }
+}

@@ -1,0 +1,230 @@
+package io.dynbatch.triggers;
+
+import org.apache.flink.api.common.functions.ReduceFunction;
+import org.apache.flink.api.common.state.ReducingState;
+import org.apache.flink.api.common.state.ReducingStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.streaming.api.windowing.triggers.Trigger;
+import org.apache.flink.streaming.api.windowing.triggers.TriggerResult;
+import org.apache.flink.streaming.api.windowing.windows.Window;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A batching {@link Trigger} that flushes (FIRE_AND_PURGE) a window's pending batch on whichever
+ * comes first:
+ *
+ * <ol>
+ *   <li><b>size</b>: the batch holds {@code maxSize} elements (fired on the element that reaches
+ *       it);
+ *   <li><b>time</b>: {@code maxDelay} minus the key's jitter has passed, in processing time, since
+ *       the batch's <em>first</em> element arrived (one timer per batch, not a periodic ticker);
+ *   <li><b>end of input</b>: the watermark reaches {@code window.maxTimestamp()} (for a {@code
+ *       GlobalWindow} that is the final watermark of a bounded input, where processing-time timers
+ *       would never fire).
+ * </ol>
+ *
+ * <p>Guarantees:
+ *
+ * <ul>
+ *   <li>No batch is larger than {@code maxSize} and none waits longer than {@code maxDelay} after
+ *       its first element (up to timer-service lag; jitter only shortens the wait).
+ *   <li>After every flush the trigger holds no state and no timer for the window; the next element
+ *       starts a new batch with a new timer. {@link #clear} likewise removes everything. Per key
+ *       and window the state is O(1): a count and a deadline.
+ *   <li>The count and deadline are keyed state, checkpointed with the job; timers are restored
+ *       with it, so a restored batch still flushes on time.
+ * </ul>
+ *
+ * <p>Works with any window assigner (typically {@code GlobalWindows}); it does not merge windows.
+ *
+ * @param <T> element type
+ * @param <W> window type
+ */
+public class StaticBatchTrigger<T, W extends Window> extends Trigger<T, W> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final long maxSize;
+    private final long maxDelayMillis;
+    private final KeyJitter<T> jitter;
+    private final String metricsArm;
+
+    private final ReducingStateDescriptor<Long> countDesc =
+            new ReducingStateDescriptor<>("batch-count", new Sum(), LongSerializer.INSTANCE);
+    private final ValueStateDescriptor<Long> deadlineDesc =
+            new ValueStateDescriptor<>("batch-deadline", LongSerializer.INSTANCE);
+
+    private transient BatchTriggerMetrics metrics;
+
+    private StaticBatchTrigger(long maxSize, long maxDelayMillis, KeyJitter<T> jitter, String metricsArm) {
+        this.maxSize = maxSize;
+        this.maxDelayMillis = maxDelayMillis;
+        this.jitter = jitter;
+        this.metricsArm = metricsArm;
+    }
+
+    /**
+     * A trigger that flushes at {@code maxSize} elements or {@code maxDelay} after a batch's first
+     * element, and at end of input.
+     *
+     * @throws IllegalArgumentException if {@code maxSize <= 0} or {@code maxDelay} is negative
+     */
+    public static <T, W extends Window> StaticBatchTrigger<T, W> of(long maxSize, Duration maxDelay) {
+        return new StaticBatchTrigger<>(
+                requirePositiveSize(maxSize), requireDelay(maxDelay), KeyJitter.none(), "default");
+    }
+
+    /**
+     * A copy of this trigger whose timer fires up to {@code jitter.maxJitterMillis()} earlier,
+     * deterministically per key, so that many keys do not flush in the same millisecond.
+     *
+     * @throws IllegalArgumentException if the jitter is larger than {@code maxDelay}
+     */
+    public StaticBatchTrigger<T, W> withJitter(KeyJitter<T> jitter) {
+        Objects.requireNonNull(jitter, "jitter");
+        if (jitter.maxJitterMillis() > maxDelayMillis) {
+            throw new IllegalArgumentException(
+                    "jitter (" + jitter.maxJitterMillis() + " ms) must not exceed maxDelay (" + maxDelayMillis + " ms)");
+        }
+        return new StaticBatchTrigger<>(maxSize, maxDelayMillis, jitter, metricsArm);
+    }
+
+    /** A copy of this trigger that reports its metrics with variable {@code arm=<arm>}. */
+    public StaticBatchTrigger<T, W> withMetricsArm(String arm) {
+        return new StaticBatchTrigger<>(maxSize, maxDelayMillis, jitter, requireArm(arm));
+    }
+
+    static long requirePositiveSize(long maxSize) {
+        if (maxSize <= 0) {
+            throw new IllegalArgumentException("maxSize must be > 0, got " + maxSize);
+        }
+        return maxSize;
+    }
+
+    static long requireDelay(Duration maxDelay) {
+        Objects.requireNonNull(maxDelay, "maxDelay");
+        if (maxDelay.isNegative()) {
+            throw new IllegalArgumentException("maxDelay must be >= 0, got " + maxDelay);
+        }
+        return maxDelay.toMillis();
+    }
+
+    static String requireArm(String arm) {
+        if (arm == null || !arm.matches("[A-Za-z0-9_-]{1,40}")) {
+            throw new IllegalArgumentException("arm must match [A-Za-z0-9_-]{1,40}, got " + arm);
+        }
+        return arm;
+    }
+
+    @Override
+    public TriggerResult onElement(T element, long timestamp, W window, TriggerContext ctx) throws Exception {
+        ReducingState<Long> count = ctx.getPartitionedState(countDesc);
+        count.add(1L);
+        long pending = count.get();
+        if (pending == 1L) {
+            startBatch(element, window, ctx);
+        }
+        if (pending >= maxSize) {
+            return flush(FlushReason.SIZE, pending, window, ctx);
+        }
+        return TriggerResult.CONTINUE;
+    }
+
+    private void startBatch(T element, W window, TriggerContext ctx) throws Exception {
+        long deadline = ctx.getCurrentProcessingTime() + maxDelayMillis - jitter.offsetMillis(element);
+        ctx.getPartitionedState(deadlineDesc).update(deadline);
+        ctx.registerProcessingTimeTimer(deadline);
+        ctx.registerEventTimeTimer(window.maxTimestamp());
+    }
+
+    @Override
+    public TriggerResult onProcessingTime(long time, W window, TriggerContext ctx) throws Exception {
+        Long deadline = ctx.getPartitionedState(deadlineDesc).value();
+        if (deadline == null || deadline != time) {
+            return TriggerResult.CONTINUE;
+        }
+        return flush(FlushReason.TIME, pendingCount(ctx), window, ctx);
+    }
+
+    @Override
+    public TriggerResult onEventTime(long time, W window, TriggerContext ctx) throws Exception {
+        if (time != window.maxTimestamp()) {
+            return TriggerResult.CONTINUE;
+        }
+        long pending = pendingCount(ctx);
+        if (pending == 0) {
+            return TriggerResult.CONTINUE;
+        }
+        return flush(FlushReason.END_OF_INPUT, pending, window, ctx);
+    }
+
+    private long pendingCount(TriggerContext ctx) throws Exception {
+        Long pending = ctx.getPartitionedState(countDesc).get();
+        return pending == null ? 0 : pending;
+    }
+
+    private TriggerResult flush(FlushReason reason, long size, W window, TriggerContext ctx) throws Exception {
+        clear(window, ctx);
+        if (size == 0) {
+            return TriggerResult.CONTINUE;
+        }
+        metrics(ctx).recordFlush(reason, size);
+        return TriggerResult.FIRE_AND_PURGE;
+    }
+
+    /** Removes the count, the deadline and both timers of the window's batch. */
+    @Override
+    public void clear(W window, TriggerContext ctx) throws Exception {
+        ValueState<Long> deadline = ctx.getPartitionedState(deadlineDesc);
+        Long due = deadline.value();
+        if (due != null) {
+            ctx.deleteProcessingTimeTimer(due);
+            ctx.deleteEventTimeTimer(window.maxTimestamp());
+            deadline.clear();
+        }
+        ctx.getPartitionedState(countDesc).clear();
+    }
+
+    private BatchTriggerMetrics metrics(TriggerContext ctx) {
+        if (metrics == null) {
+            metrics = new BatchTriggerMetrics(ctx.getMetricGroup(), metricsArm);
+        }
+        return metrics;
+    }
+
+    /** The metrics of this trigger instance, or {@code null} before its first flush. For tests. */
+    BatchTriggerMetrics metricsOrNull() {
+        return metrics;
+    }
+
+    public long maxSize() {
+        return maxSize;
+    }
+
+    public Duration maxDelay() {
+        return Duration.ofMillis(maxDelayMillis);
+    }
+
+    @Override
+    public boolean canMerge() {
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return "StaticBatchTrigger(maxSize=" + maxSize + ", maxDelay=" + maxDelayMillis + "ms, jitter=" + jitter + ")";
+    }
+
+    private static final class Sum implements ReduceFunction<Long> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Long reduce(Long a, Long b) {
+            return a + b;
+        }
+    }
+}
