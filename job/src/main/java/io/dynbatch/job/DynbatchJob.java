@@ -1,0 +1,161 @@
+package io.dynbatch.job;
+
+import io.dynbatch.job.model.BatchReceipt;
+import io.dynbatch.job.model.DeadLetter;
+import io.dynbatch.job.report.RunSummary;
+import io.dynbatch.job.sink.DatabaseSchema;
+import io.dynbatch.job.sink.DatabaseSettings;
+import io.dynbatch.job.sink.DeadLetterTable;
+import io.dynbatch.job.sink.TotalsTable;
+import io.dynbatch.job.source.ClickstreamGenerator;
+import io.dynbatch.job.source.ClickstreamGeneratorSource;
+import io.dynbatch.job.source.EventSchedule;
+import io.dynbatch.job.source.TrafficProfile;
+
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.CloseableIterator;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+
+/**
+ * Entry point. With no arguments: a local MiniCluster with the Flink web UI, an embedded
+ * PostgreSQL and the generator running a compressed day, with a progress line and a summary table
+ * at the end. With {@code --jdbc-url} it writes to that database instead; submitted with {@code
+ * flink run} it runs on that cluster.
+ */
+public final class DynbatchJob {
+
+    private DynbatchJob() {}
+
+    public static void main(String[] args) throws Exception {
+        JobOptions options;
+        try {
+            options = JobOptions.fromArgs(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("dynbatch: " + e.getMessage());
+            System.err.println(JobOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options.help) {
+            System.out.println(JobOptions.USAGE);
+            return;
+        }
+        EmbeddedDatabase embedded = null;
+        try {
+            String url = options.jdbcUrl;
+            if (options.embeddedDatabase()) {
+                System.out.println("Starting embedded PostgreSQL ...");
+                embedded = EmbeddedDatabase.start();
+                url = embedded.jdbcUrl();
+            }
+            String password = System.getenv(options.jdbcPasswordEnv);
+            DatabaseSettings database = new DatabaseSettings(url, options.jdbcUser, password, options.table);
+            System.out.println("Database: " + database);
+            run(options, database);
+        } finally {
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
+    }
+
+    static void run(JobOptions options, DatabaseSettings database) throws Exception {
+        DatabaseSchema.ensure(database, options.deadLetterTable);
+
+        LocalCluster cluster = null;
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        if (env instanceof LocalStreamEnvironment) { // not submitted with flink run: bring our own cluster
+            cluster = LocalCluster.start(options.parallelism, options.webPorts);
+            System.out.println("Flink web UI: http://localhost:" + cluster.restAddress().getPort());
+            env = cluster.environment();
+        }
+        try {
+            runOn(env, options, database);
+        } finally {
+            if (cluster != null) {
+                cluster.close();
+            }
+        }
+    }
+
+    private static void runOn(StreamExecutionEnvironment env, JobOptions options, DatabaseSettings database)
+            throws Exception {
+        env.setParallelism(options.parallelism);
+        env.setMaxParallelism(options.maxParallelism);
+        env.enableCheckpointing(options.checkpointInterval.toMillis());
+
+        ClickstreamGenerator generator = generator(options, System.currentTimeMillis() + options.startDelay.toMillis());
+        ReceiptCollector collector = new ReceiptCollector(new DeadLetterTable(options.deadLetterTable), database);
+        ClickstreamPipeline.defineWorkflow(
+                env, new ClickstreamGeneratorSource(generator), 1, options, database, collector);
+
+        RunSummary summary = new RunSummary();
+        ProgressLine progress = new ProgressLine(generator.totalEvents(), generator.startMillis());
+        try (CloseableIterator<BatchReceipt> receipts = collector.stream.executeAndCollect("dynbatch")) {
+            while (receipts.hasNext()) {
+                summary.add(receipts.next());
+                progress.maybePrint(summary);
+            }
+        }
+        progress.printFinal(summary);
+
+        System.out.println();
+        System.out.println("Summary (insight latency = commit time - ingest time, per event):");
+        System.out.print(summary.table());
+        checkAgainstDatabase(database, summary);
+        writeCsv(Path.of(options.results), summary);
+    }
+
+    static ClickstreamGenerator generator(JobOptions options, long startMillis) {
+        TrafficProfile profile = TrafficProfile.compressedDay(options.duration, options.bursts, options.seed);
+        return new ClickstreamGenerator(new EventSchedule(profile, options.events), startMillis, options.seed,
+                options.pages);
+    }
+
+    private static void checkAgainstDatabase(DatabaseSettings database, RunSummary summary) throws Exception {
+        try (Connection c = DatabaseSchema.connect(database)) {
+            long inTable = new TotalsTable(database.totalsTable()).sumEvents(c);
+            long committed = summary.totalEvents();
+            System.out.printf("Database check: sum(events) in %s = %d, events committed = %d -> %s%n",
+                    database.totalsTable(), inTable, committed, inTable == committed ? "MATCH" : "MISMATCH");
+        }
+    }
+
+    private static void writeCsv(Path file, RunSummary summary) throws IOException {
+        if (file.getParent() != null) {
+            Files.createDirectories(file.getParent());
+        }
+        Files.writeString(file, summary.csv());
+        System.out.println("Results CSV: " + file.toAbsolutePath());
+    }
+
+    /** Collects receipts on the client (executeAndCollect) and writes dead letters to their table. */
+    private static final class ReceiptCollector implements PipelineSinks {
+        private final DeadLetterTable deadLetterTable;
+        private final DatabaseSettings database;
+        private DataStream<BatchReceipt> stream;
+
+        ReceiptCollector(DeadLetterTable deadLetterTable, DatabaseSettings database) {
+            this.deadLetterTable = deadLetterTable;
+            this.database = database;
+        }
+
+        @Override
+        public void receipts(DataStream<BatchReceipt> receipts) {
+            this.stream = receipts;
+        }
+
+        @Override
+        public void deadLetters(DataStream<DeadLetter> deadLetters) {
+            deadLetters.sinkTo(deadLetterTable.sink(database.connectionOptions()))
+                    .name("dead-letters-to-db")
+                    .uid("dead-letters-to-db");
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.dynbatch.job;
+
+import io.dynbatch.job.sink.SqlIdentifiers;
+
+import org.apache.flink.util.ParameterTool;
+import org.apache.flink.util.TimeUtils;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The job's configuration, from {@code --name value} arguments. Every option has a default that
+ * runs the embedded demo; every value is checked here, at job-build time, with an error that names
+ * the option. The database password is never an argument (arguments are shown in the Flink web
+ * UI): it is read from the environment variable named by {@code --jdbc-password-env}.
+ */
+public final class JobOptions implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    static final String USAGE = String.join("\n",
+            "Usage: dynbatch [--option value ...]   (no options: the embedded demo)",
+            "  --jdbc-url URL            PostgreSQL JDBC URL; default: start an embedded PostgreSQL",
+            "  --jdbc-user NAME          database user (default: postgres)",
+            "  --jdbc-password-env VAR   environment variable holding the password (default: DYNBATCH_JDBC_PASSWORD)",
+            "  --table NAME              totals table (default: click_totals)",
+            "  --dead-letter-table NAME  dead-letter table (default: dead_letters)",
+            "  --parallelism N           job parallelism (default: 2)",
+            "  --shards N                write shards, fixed across rescaling (default: 2 x parallelism)",
+            "  --max-parallelism N       key groups (default: 128)",
+            "  --events N                events the generator produces (default: 600000)",
+            "  --duration D              length of the compressed day, e.g. 90s (default: 90s)",
+            "  --bursts N                traffic bursts in the day (default: 4)",
+            "  --pages N                 distinct pages (default: 500)",
+            "  --seed N                  generator seed (default: 42)",
+            "  --start-delay D           time from job build to the first event (default: 5s)",
+            "  --batch-size N            static trigger: flush at N events (default: 5000)",
+            "  --batch-delay D           static trigger: flush D after a batch's first event (default: 1s)",
+            "  --jitter D                per-shard timer jitter, <= batch-delay (default: 100ms)",
+            "  --max-record-bytes N      larger records are dead-lettered (default: 4096)",
+            "  --checkpoint-interval D   (default: 10s)",
+            "  --web-ports RANGE         web UI port(s) of the embedded cluster, first free one wins (default: 8081-8099)",
+            "  --results FILE            summary CSV (default: results/demo-summary.csv)",
+            "  --help");
+
+    private static final Set<String> KNOWN = Set.of("jdbc-url", "jdbc-user", "jdbc-password-env", "table",
+            "dead-letter-table", "parallelism", "shards", "max-parallelism", "events", "duration", "bursts", "pages",
+            "seed", "start-delay", "batch-size", "batch-delay", "jitter", "max-record-bytes", "checkpoint-interval",
+            "web-ports", "results", "help");
+
+    public String jdbcUrl;
+    public String jdbcUser = "postgres";
+    public String jdbcPasswordEnv = "DYNBATCH_JDBC_PASSWORD";
+    public String table = "click_totals";
+    public String deadLetterTable = "dead_letters";
+    public int parallelism = 2;
+    public int shards = -1;
+    public int maxParallelism = 128;
+    public long events = 600_000;
+    public Duration duration = Duration.ofSeconds(90);
+    public int bursts = 4;
+    public int pages = 500;
+    public long seed = 42;
+    public Duration startDelay = Duration.ofSeconds(5);
+    public long batchSize = 5_000;
+    public Duration batchDelay = Duration.ofSeconds(1);
+    public Duration jitter = Duration.ofMillis(100);
+    public int maxRecordBytes = 4096;
+    public Duration checkpointInterval = Duration.ofSeconds(10);
+    public String webPorts = "8081-8099";
+    public String results = "results/demo-summary.csv";
+    public boolean help;
+
+    public static JobOptions fromArgs(String... args) {
+        ParameterTool p = ParameterTool.fromArgs(args);
+        Set<String> unknown = new TreeSet<>(p.toMap().keySet());
+        unknown.removeAll(KNOWN);
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown option(s): --" + String.join(", --", unknown));
+        }
+        JobOptions o = new JobOptions();
+        o.help = p.has("help");
+        o.jdbcUrl = p.get("jdbc-url", null);
+        o.jdbcUser = p.get("jdbc-user", o.jdbcUser);
+        o.jdbcPasswordEnv = p.get("jdbc-password-env", o.jdbcPasswordEnv);
+        o.table = table(p, "table", o.table);
+        o.deadLetterTable = table(p, "dead-letter-table", o.deadLetterTable);
+        o.parallelism = intAtLeast(p, "parallelism", o.parallelism, 1);
+        o.maxParallelism = intAtLeast(p, "max-parallelism", o.maxParallelism, o.parallelism);
+        o.shards = intAtLeast(p, "shards", 2 * o.parallelism, 1);
+        if (o.shards > o.maxParallelism) {
+            throw new IllegalArgumentException("--shards (" + o.shards + ") must not exceed --max-parallelism ("
+                    + o.maxParallelism + ")");
+        }
+        o.events = longAtLeast(p, "events", o.events, 1);
+        o.duration = duration(p, "duration", o.duration);
+        if (o.duration.isZero()) {
+            throw new IllegalArgumentException("--duration must be > 0");
+        }
+        o.bursts = intAtLeast(p, "bursts", o.bursts, 0);
+        o.pages = intAtLeast(p, "pages", o.pages, 1);
+        o.seed = longAtLeast(p, "seed", o.seed, Long.MIN_VALUE);
+        o.startDelay = duration(p, "start-delay", o.startDelay);
+        o.batchSize = longAtLeast(p, "batch-size", o.batchSize, 1);
+        o.batchDelay = duration(p, "batch-delay", o.batchDelay);
+        o.jitter = duration(p, "jitter", o.jitter);
+        if (o.jitter.compareTo(o.batchDelay) > 0) {
+            throw new IllegalArgumentException("--jitter must not exceed --batch-delay");
+        }
+        o.maxRecordBytes = intAtLeast(p, "max-record-bytes", o.maxRecordBytes, 64);
+        o.checkpointInterval = duration(p, "checkpoint-interval", o.checkpointInterval);
+        o.webPorts = p.get("web-ports", o.webPorts);
+        if (!o.webPorts.matches("\\d{1,5}(-\\d{1,5})?")) {
+            throw new IllegalArgumentException("--web-ports must be a port or a range like 8081-8099");
+        }
+        o.results = p.get("results", o.results);
+        return o;
+    }
+
+    public boolean embeddedDatabase() {
+        return jdbcUrl == null;
+    }
+
+    private static String table(ParameterTool p, String name, String dflt) {
+        String v = p.get(name, dflt);
+        try {
+            return SqlIdentifiers.requireTableName(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int intAtLeast(ParameterTool p, String name, int dflt, int min) {
+        long v = longAtLeast(p, name, dflt, min);
+        if (v > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("--" + name + " is too large: " + v);
+        }
+        return (int) v;
+    }
+
+    private static long longAtLeast(ParameterTool p, String name, long dflt, long min) {
+        if (!p.has(name)) {
+            return dflt;
+        }
+        long v;
+        try {
+            v = Long.parseLong(p.get(name).trim());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--" + name + " must be an integer, got '" + p.get(name) + "'");
+        }
+        if (v < min) {
+            throw new IllegalArgumentException("--" + name + " must be >= " + min + ", got " + v);
+        }
+        return v;
+    }
+
+    private static Duration duration(ParameterTool p, String name, Duration dflt) {
+        if (!p.has(name)) {
+            return dflt;
+        }
+        try {
+            Duration d = TimeUtils.parseDuration(p.get(name));
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("negative");
+            }
+            return d;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--" + name + " must be a duration like 500ms, 2s or 1min, got '"
+                    + p.get(name) + "'");
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.dynbatch.job;
+
+import io.dynbatch.job.model.BatchReceipt;
+import io.dynbatch.job.model.DeadLetter;
+
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/**
+ * Where the pipeline's outputs go besides the totals table; the caller (main, a test, a benchmark)
+ * decides, so the same workflow runs everywhere.
+ */
+public interface PipelineSinks {
+
+    /** One receipt per committed batch. */
+    void receipts(DataStream<BatchReceipt> receipts);
+
+    /** Every refused record, with its reason. */
+    void deadLetters(DataStream<DeadLetter> deadLetters);
+}

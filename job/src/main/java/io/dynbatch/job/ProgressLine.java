@@ -1,0 +1,39 @@
+package io.dynbatch.job;
+
+import io.dynbatch.job.report.RunSummary;
+
+/** Prints a one-line status every few seconds while a run is under way. */
+final class ProgressLine {
+
+    private static final long EVERY_MILLIS = 5_000;
+
+    private final long expectedEvents;
+    private final long startMillis;
+    private long lastPrinted;
+
+    ProgressLine(long expectedEvents, long startMillis) {
+        this.expectedEvents = expectedEvents;
+        this.startMillis = startMillis;
+    }
+
+    void maybePrint(RunSummary summary) {
+        long now = System.currentTimeMillis();
+        if (now - lastPrinted >= EVERY_MILLIS) {
+            lastPrinted = now;
+            print(summary, now);
+        }
+    }
+
+    void printFinal(RunSummary summary) {
+        print(summary, System.currentTimeMillis());
+    }
+
+    private void print(RunSummary summary, long now) {
+        long committed = summary.totalEvents();
+        StringBuilder line = new StringBuilder(String.format("[%5.0fs] committed %,d / %,d events (%.1f%%)",
+                (now - startMillis) / 1000.0, committed, expectedEvents, 100.0 * committed / expectedEvents));
+        summary.arms().forEach((arm, t) -> line.append(String.format(" | %s: %,d batches, p99 %,d ms, %.1f DB ms/1k",
+                arm, t.batches, t.latencyPercentileMillis(99), t.dbMillisPer1kEvents())));
+        System.out.println(line);
+    }
+}

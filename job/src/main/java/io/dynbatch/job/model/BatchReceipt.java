@@ -1,0 +1,34 @@
+package io.dynbatch.job.model;
+
+/**
+ * What one committed batch cost and how fresh it made the data: emitted by the database flush
+ * after each commit, one per transaction. A Flink POJO.
+ */
+public class BatchReceipt {
+
+    /** The A/B arm that wrote it, e.g. {@code static} or {@code adaptive}. */
+    public String arm;
+    public int shard;
+    /** Per shard and arm, increasing: {@code <arm>-<shard>-<sequence>}. */
+    public String batchId;
+    public long events;
+    /** Distinct rows written. */
+    public int rows;
+    /** SQL statements executed for the batch (all in one transaction). */
+    public int statements;
+    /** Wall time from begin to commit, including retries. */
+    public long writeMillis;
+    /** Transaction attempts (1 unless a transient error forced a retry). */
+    public int attempts;
+    public long commitTime;
+    public long oldestIngest;
+    /** HdrHistogram (compressed encoding) of commit time minus ingest time, one value per event. */
+    public byte[] latencyHistogram;
+
+    public BatchReceipt() {}
+
+    @Override
+    public String toString() {
+        return "BatchReceipt{" + batchId + ", events=" + events + ", rows=" + rows + ", writeMs=" + writeMillis + "}";
+    }
+}

@@ -1,0 +1,37 @@
+package io.dynbatch.job.model;
+
+/**
+ * A record the job refused, with why. The payload is truncated to {@link #MAX_PAYLOAD_CHARS} so a
+ * huge record cannot blow up the dead-letter table. A Flink POJO.
+ */
+public class DeadLetter {
+
+    public static final int MAX_PAYLOAD_CHARS = 2048;
+
+    /** Machine-readable reason, e.g. {@code malformed_json}, {@code unknown_event_type}. */
+    public String reason;
+    /** Human-readable detail. */
+    public String detail;
+    /** The raw record (truncated). */
+    public String payload;
+    /** Original payload length in characters, before truncation. */
+    public int payloadLength;
+    /** When the job refused it (epoch millis). */
+    public long refusedAt;
+
+    public DeadLetter() {}
+
+    public DeadLetter(String reason, String detail, String payload, long refusedAt) {
+        this.reason = reason;
+        this.detail = detail;
+        this.payloadLength = payload == null ? 0 : payload.length();
+        this.payload = payload == null || payload.length() <= MAX_PAYLOAD_CHARS
+                ? payload : payload.substring(0, MAX_PAYLOAD_CHARS);
+        this.refusedAt = refusedAt;
+    }
+
+    @Override
+    public String toString() {
+        return "DeadLetter{" + reason + ": " + detail + "}";
+    }
+}
