@@ -15,6 +15,7 @@ import io.dynbatch.job.source.TrafficProfile;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.CloseableIterator;
 
 import java.io.IOException;
@@ -68,30 +69,58 @@ public final class DynbatchJob {
     static void run(JobOptions options, DatabaseSettings database) throws Exception {
         DatabaseSchema.ensure(database, options.deadLetterTable);
 
-        LocalCluster cluster = null;
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        if (env instanceof LocalStreamEnvironment) { // not submitted with flink run: bring our own cluster
-            cluster = LocalCluster.start(options.parallelism, options.webPorts);
-            System.out.println("Flink web UI: http://localhost:" + cluster.restAddress().getPort());
-            env = cluster.environment();
+        if (!(env instanceof LocalStreamEnvironment)) {
+            runOnCluster(env, options, database); // submitted with flink run
+            return;
         }
-        try {
-            runOn(env, options, database);
-        } finally {
-            if (cluster != null) {
-                cluster.close();
-            }
+        try (LocalCluster cluster = LocalCluster.start(options.parallelism, options.webPorts)) {
+            System.out.println("Flink web UI: http://localhost:" + cluster.restAddress().getPort());
+            runAndReport(cluster.environment(), options, database);
         }
     }
 
-    private static void runOn(StreamExecutionEnvironment env, JobOptions options, DatabaseSettings database)
-            throws Exception {
+    private static void configure(StreamExecutionEnvironment env, JobOptions options) {
         env.setParallelism(options.parallelism);
         env.setMaxParallelism(options.maxParallelism);
         env.enableCheckpointing(options.checkpointInterval.toMillis());
+    }
+
+    /**
+     * On a cluster (flink run, attached or detached) the client does not collect results: receipts
+     * stay in the job (metrics; the A/B report table comes with the comparator).
+     */
+    private static void runOnCluster(StreamExecutionEnvironment env, JobOptions options, DatabaseSettings database)
+            throws Exception {
+        configure(env, options);
+        ClickstreamGenerator generator = generator(options, System.currentTimeMillis() + options.startDelay.toMillis());
+        ClickstreamPipeline.defineWorkflow(env, new ClickstreamGeneratorSource(generator), 1, options, database,
+                new PipelineSinks() {
+                    @Override
+                    public void receipts(DataStream<BatchReceipt> receipts) {
+                        receipts.sinkTo(new DiscardingSink<>()).name("receipts").uid("receipts");
+                    }
+
+                    @Override
+                    public void deadLetters(DataStream<DeadLetter> deadLetters) {
+                        sinkDeadLetters(deadLetters, options, database);
+                    }
+                });
+        env.execute("dynbatch");
+    }
+
+    static void sinkDeadLetters(DataStream<DeadLetter> deadLetters, JobOptions options, DatabaseSettings database) {
+        deadLetters.sinkTo(new DeadLetterTable(options.deadLetterTable).sink(database.connectionOptions()))
+                .name("dead-letters-to-db")
+                .uid("dead-letters-to-db");
+    }
+
+    private static void runAndReport(StreamExecutionEnvironment env, JobOptions options, DatabaseSettings database)
+            throws Exception {
+        configure(env, options);
 
         ClickstreamGenerator generator = generator(options, System.currentTimeMillis() + options.startDelay.toMillis());
-        ReceiptCollector collector = new ReceiptCollector(new DeadLetterTable(options.deadLetterTable), database);
+        ReceiptCollector collector = new ReceiptCollector(options, database);
         ClickstreamPipeline.defineWorkflow(
                 env, new ClickstreamGeneratorSource(generator), 1, options, database, collector);
 
@@ -137,12 +166,12 @@ public final class DynbatchJob {
 
     /** Collects receipts on the client (executeAndCollect) and writes dead letters to their table. */
     private static final class ReceiptCollector implements PipelineSinks {
-        private final DeadLetterTable deadLetterTable;
+        private final JobOptions options;
         private final DatabaseSettings database;
         private DataStream<BatchReceipt> stream;
 
-        ReceiptCollector(DeadLetterTable deadLetterTable, DatabaseSettings database) {
-            this.deadLetterTable = deadLetterTable;
+        ReceiptCollector(JobOptions options, DatabaseSettings database) {
+            this.options = options;
             this.database = database;
         }
 
@@ -153,9 +182,7 @@ public final class DynbatchJob {
 
         @Override
         public void deadLetters(DataStream<DeadLetter> deadLetters) {
-            deadLetters.sinkTo(deadLetterTable.sink(database.connectionOptions()))
-                    .name("dead-letters-to-db")
-                    .uid("dead-letters-to-db");
+            sinkDeadLetters(deadLetters, options, database);
         }
     }
 }
