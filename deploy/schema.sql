@@ -19,5 +19,6 @@ CREATE TABLE IF NOT EXISTS dead_letters (
     payload         text,
     payload_length  integer     NOT NULL,
     refused_at      timestamptz NOT NULL,
+    events          bigint      NOT NULL DEFAULT 1,  -- events it stands for (a rejected row: its count)
     recorded_at     timestamptz NOT NULL DEFAULT now()
 );

@@ -7,6 +7,7 @@ import io.dynbatch.job.model.BatchReceipt;
 import io.dynbatch.job.model.ClickEvent;
 import io.dynbatch.job.parse.ClickEventParser;
 import io.dynbatch.job.parse.ParseClickEvents;
+import io.dynbatch.job.parse.RouteLateEvents;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.FlushToDatabase;
 import io.dynbatch.job.sink.RetryPolicy;
@@ -24,9 +25,10 @@ import org.apache.flink.streaming.api.windowing.windows.GlobalWindow;
 import java.time.Duration;
 
 /**
- * The dynbatch workflow: raw JSON clicks -> parse/validate (bad records to the dead-letter output)
- * -> ingest-time watermarks -> keyBy(shard) -> GlobalWindows + batching trigger -> compact rows
- * -> one transaction per batch -> receipts. Sources and sinks are parameters, so tests and
+ * The dynbatch workflow: raw JSON clicks -> parse/validate -> ingest-time watermarks -> late
+ * events out -> keyBy(shard) -> GlobalWindows + batching trigger -> compact rows -> one
+ * transaction per batch -> receipts. Refused records, late events and rows the database rejected
+ * all go to the one dead-letter stream, each with its reason. Sources and sinks are parameters, so tests and
  * benchmarks swap them; every operator has a name and a stable uid.
  */
 public final class ClickstreamPipeline {
@@ -48,14 +50,15 @@ public final class ClickstreamPipeline {
                 .process(new ParseClickEvents(new ClickEventParser(options.maxRecordBytes, MAX_FUTURE_SKEW_MILLIS)))
                 .name("parse-validate")
                 .uid("parse-validate");
-        sinks.deadLetters(parsed.getSideOutput(ParseClickEvents.DEAD_LETTERS));
-
-        DataStream<ClickEvent> events = parsed
+        SingleOutputStreamOperator<ClickEvent> events = parsed
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<ClickEvent>forBoundedOutOfOrderness(MAX_OUT_OF_ORDERNESS)
                         .withTimestampAssigner((e, ts) -> e.ingestTime)
                         .withIdleness(SOURCE_IDLENESS))
                 .name("ingest-time-watermarks")
-                .uid("ingest-time-watermarks");
+                .uid("ingest-time-watermarks")
+                .process(new RouteLateEvents(options.allowedLateness))
+                .name("route-late-events")
+                .uid("route-late-events");
 
         ShardKeys shardKeys = new ShardKeys(options.shards, options.maxParallelism);
         ShardKeySelector byShard = new ShardKeySelector(shardKeys);
@@ -65,7 +68,7 @@ public final class ClickstreamPipeline {
                 .withJitter(KeyJitter.upTo(options.jitter, byShard))
                 .withMetricsArm(arm);
 
-        DataStream<BatchReceipt> receipts = events
+        SingleOutputStreamOperator<BatchReceipt> receipts = events
                 .keyBy(byShard)
                 .window(GlobalWindows.create())
                 .trigger(trigger)
@@ -73,5 +76,8 @@ public final class ClickstreamPipeline {
                 .name("batch-and-flush-" + arm)
                 .uid("batch-and-flush-" + arm);
         sinks.receipts(receipts);
+        sinks.deadLetters(parsed.getSideOutput(ParseClickEvents.DEAD_LETTERS)
+                .union(events.getSideOutput(RouteLateEvents.LATE),
+                        receipts.getSideOutput(FlushToDatabase.REJECTED_ROWS)));
     }
 }

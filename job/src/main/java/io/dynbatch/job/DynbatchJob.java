@@ -10,8 +10,10 @@ import io.dynbatch.job.sink.TotalsTable;
 import io.dynbatch.job.source.ClickstreamGenerator;
 import io.dynbatch.job.source.ClickstreamGeneratorSource;
 import io.dynbatch.job.source.EventSchedule;
+import io.dynbatch.job.source.KafkaClickSource;
 import io.dynbatch.job.source.TrafficProfile;
 
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -94,7 +96,10 @@ public final class DynbatchJob {
             throws Exception {
         configure(env, options);
         ClickstreamGenerator generator = generator(options, System.currentTimeMillis() + options.startDelay.toMillis());
-        ClickstreamPipeline.defineWorkflow(env, new ClickstreamGeneratorSource(generator), 1, options, database,
+        Source<String, ?, ?> source = options.kafkaSource()
+                ? KafkaClickSource.fromOptions(options) : new ClickstreamGeneratorSource(generator);
+        int sourceParallelism = options.kafkaSource() ? options.parallelism : 1;
+        ClickstreamPipeline.defineWorkflow(env, source, sourceParallelism, options, database,
                 new PipelineSinks() {
                     @Override
                     public void receipts(DataStream<BatchReceipt> receipts) {
@@ -121,11 +126,13 @@ public final class DynbatchJob {
 
         ClickstreamGenerator generator = generator(options, System.currentTimeMillis() + options.startDelay.toMillis());
         ReceiptCollector collector = new ReceiptCollector(options, database);
-        ClickstreamPipeline.defineWorkflow(
-                env, new ClickstreamGeneratorSource(generator), 1, options, database, collector);
+        Source<String, ?, ?> source = options.kafkaSource()
+                ? KafkaClickSource.fromOptions(options) : new ClickstreamGeneratorSource(generator);
+        int sourceParallelism = options.kafkaSource() ? options.parallelism : 1;
+        ClickstreamPipeline.defineWorkflow(env, source, sourceParallelism, options, database, collector);
 
         RunSummary summary = new RunSummary();
-        ProgressLine progress = new ProgressLine(generator.totalEvents(), generator.startMillis());
+        ProgressLine progress = new ProgressLine(options.kafkaSource() ? -1 : generator.totalEvents(), System.currentTimeMillis());
         try (CloseableIterator<BatchReceipt> receipts = collector.stream.executeAndCollect("dynbatch")) {
             while (receipts.hasNext()) {
                 summary.add(receipts.next());
@@ -141,7 +148,8 @@ public final class DynbatchJob {
         writeCsv(Path.of(options.results), summary);
     }
 
-    static ClickstreamGenerator generator(JobOptions options, long startMillis) {
+    /** The generator the options describe, its first event due at {@code startMillis}. */
+    public static ClickstreamGenerator generator(JobOptions options, long startMillis) {
         TrafficProfile profile = TrafficProfile.compressedDay(options.duration, options.bursts, options.seed);
         return new ClickstreamGenerator(new EventSchedule(profile, options.events), startMillis, options.seed,
                 options.pages);

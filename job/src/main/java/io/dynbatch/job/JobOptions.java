@@ -22,6 +22,12 @@ public final class JobOptions implements Serializable {
 
     static final String USAGE = String.join("\n",
             "Usage: dynbatch [--option value ...]   (no options: the embedded demo)",
+            "  --kafka-bootstrap HOSTS   read the clickstream from Kafka (default: the built-in generator)",
+            "  --kafka-topic NAME        (default: clicks)",
+            "  --kafka-group ID          consumer group (default: dynbatch)",
+            "  --kafka-starting-offsets  committed|earliest|latest (default: committed, else earliest)",
+            "  --kafka-properties FILE   extra consumer properties, e.g. security settings (kept out of the args)",
+            "  --allowed-lateness D      events older than watermark - D are dead-lettered as late (default: 1min)",
             "  --jdbc-url URL            PostgreSQL JDBC URL; default: start an embedded PostgreSQL",
             "  --jdbc-user NAME          database user (default: postgres)",
             "  --jdbc-password-env VAR   environment variable holding the password (default: DYNBATCH_JDBC_PASSWORD)",
@@ -45,11 +51,18 @@ public final class JobOptions implements Serializable {
             "  --results FILE            summary CSV (default: results/demo-summary.csv)",
             "  --help");
 
-    private static final Set<String> KNOWN = Set.of("jdbc-url", "jdbc-user", "jdbc-password-env", "table",
+    private static final Set<String> KNOWN = Set.of("kafka-bootstrap", "kafka-topic", "kafka-group",
+            "kafka-starting-offsets", "kafka-properties", "allowed-lateness", "jdbc-url", "jdbc-user", "jdbc-password-env", "table",
             "dead-letter-table", "parallelism", "shards", "max-parallelism", "events", "duration", "bursts", "pages",
             "seed", "start-delay", "batch-size", "batch-delay", "jitter", "max-record-bytes", "checkpoint-interval",
             "web-ports", "results", "help");
 
+    public String kafkaBootstrap;
+    public String kafkaTopic = "clicks";
+    public String kafkaGroup = "dynbatch";
+    public String kafkaStartingOffsets = "committed";
+    public String kafkaPropertiesFile;
+    public Duration allowedLateness = Duration.ofMinutes(1);
     public String jdbcUrl;
     public String jdbcUser = "postgres";
     public String jdbcPasswordEnv = "DYNBATCH_JDBC_PASSWORD";
@@ -82,6 +95,18 @@ public final class JobOptions implements Serializable {
         }
         JobOptions o = new JobOptions();
         o.help = p.has("help");
+        o.kafkaBootstrap = p.get("kafka-bootstrap", null);
+        o.kafkaTopic = p.get("kafka-topic", o.kafkaTopic);
+        if (!o.kafkaTopic.matches("[A-Za-z0-9._-]{1,249}")) {
+            throw new IllegalArgumentException("--kafka-topic is not a valid topic name: " + o.kafkaTopic);
+        }
+        o.kafkaGroup = p.get("kafka-group", o.kafkaGroup);
+        o.kafkaStartingOffsets = p.get("kafka-starting-offsets", o.kafkaStartingOffsets);
+        if (!Set.of("committed", "earliest", "latest").contains(o.kafkaStartingOffsets)) {
+            throw new IllegalArgumentException("--kafka-starting-offsets must be committed, earliest or latest");
+        }
+        o.kafkaPropertiesFile = p.get("kafka-properties", null);
+        o.allowedLateness = duration(p, "allowed-lateness", o.allowedLateness);
         o.jdbcUrl = p.get("jdbc-url", null);
         o.jdbcUser = p.get("jdbc-user", o.jdbcUser);
         o.jdbcPasswordEnv = p.get("jdbc-password-env", o.jdbcPasswordEnv);
@@ -117,6 +142,10 @@ public final class JobOptions implements Serializable {
         }
         o.results = p.get("results", o.results);
         return o;
+    }
+
+    public boolean kafkaSource() {
+        return kafkaBootstrap != null;
     }
 
     public boolean embeddedDatabase() {

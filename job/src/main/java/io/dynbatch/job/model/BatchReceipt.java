@@ -14,12 +14,16 @@ public class BatchReceipt {
     public long events;
     /** Distinct rows written. */
     public int rows;
-    /** SQL statements executed for the batch (all in one transaction). */
+    /** SQL statements executed for the batch, failed attempts included (1 when all goes well). */
     public int statements;
+    /** Committed transactions (1 unless a poison row forced bisection). */
+    public int transactions;
+    /** Events of rows the database rejected permanently (sent to the dead-letter table). */
+    public long rejectedEvents;
     /** Wall time from begin to commit, including retries. */
     public long writeMillis;
-    /** Transaction attempts (1 unless a transient error forced a retry). */
-    public int attempts;
+    /** Retries after transient database errors. */
+    public int retries;
     public long commitTime;
     public long oldestIngest;
     /** HdrHistogram (compressed encoding) of commit time minus ingest time, one value per event. */

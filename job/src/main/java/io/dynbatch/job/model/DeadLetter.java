@@ -18,10 +18,17 @@ public class DeadLetter {
     public int payloadLength;
     /** When the job refused it (epoch millis). */
     public long refusedAt;
+    /** Events this dead letter stands for: 1 for a raw record, a row's count for a rejected row. */
+    public long events = 1;
 
     public DeadLetter() {}
 
     public DeadLetter(String reason, String detail, String payload, long refusedAt) {
+        this(reason, detail, payload, refusedAt, 1);
+    }
+
+    public DeadLetter(String reason, String detail, String payload, long refusedAt, long events) {
+        this.events = events;
         this.reason = reason;
         this.detail = detail;
         this.payloadLength = payload == null ? 0 : payload.length();

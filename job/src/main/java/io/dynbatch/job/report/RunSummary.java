@@ -41,10 +41,10 @@ public final class RunSummary {
         ArmTotals t = arms.computeIfAbsent(r.arm, a -> new ArmTotals());
         t.events += r.events;
         t.batches++;
-        t.transactions++;
+        t.transactions += r.transactions;
         t.rows += r.rows;
         t.dbMillis += r.writeMillis;
-        t.retries += Math.max(0, r.attempts - 1);
+        t.retries += r.retries;
         try {
             t.latency.add(Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(r.latencyHistogram), 0));
         } catch (DataFormatException e) {

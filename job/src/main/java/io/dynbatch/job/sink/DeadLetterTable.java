@@ -33,6 +33,7 @@ public final class DeadLetterTable {
                     + "payload text, "
                     + "payload_length integer NOT NULL, "
                     + "refused_at timestamptz NOT NULL, "
+                    + "events bigint NOT NULL DEFAULT 1, "
                     + "recorded_at timestamptz NOT NULL DEFAULT now())");
         }
     }
@@ -40,13 +41,14 @@ public final class DeadLetterTable {
     public JdbcSink<DeadLetter> sink(JdbcConnectionOptions connection) {
         return JdbcSink.<DeadLetter>builder()
                 .withQueryStatement(
-                        "INSERT INTO " + name + " (reason, detail, payload, payload_length, refused_at) VALUES (?, ?, ?, ?, ?)",
+                        "INSERT INTO " + name + " (reason, detail, payload, payload_length, refused_at, events) VALUES (?, ?, ?, ?, ?, ?)",
                         (ps, d) -> {
                             ps.setString(1, d.reason);
                             ps.setString(2, d.detail);
                             ps.setString(3, d.payload == null ? null : d.payload.replace("\u0000", ""));
                             ps.setInt(4, d.payloadLength);
                             ps.setTimestamp(5, new Timestamp(d.refusedAt));
+                            ps.setLong(6, d.events);
                         })
                 .withExecutionOptions(JdbcExecutionOptions.builder()
                         .withBatchSize(200)

@@ -3,6 +3,7 @@ package io.dynbatch.job.sink;
 import io.dynbatch.job.batch.PendingBatch;
 import io.dynbatch.job.batch.ShardKeys;
 import io.dynbatch.job.model.BatchReceipt;
+import io.dynbatch.job.model.DeadLetter;
 import io.dynbatch.job.model.RowKey;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -20,8 +21,7 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.GlobalWindow;
 import org.apache.flink.util.Collector;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.flink.util.OutputTag;
 
 import java.nio.ByteBuffer;
 import java.sql.Connection;
@@ -38,9 +38,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Guarantees: the shard's running per-row totals live in keyed state (checkpointed) and are
  * written as absolute values through {@link TotalsTable}'s monotone upsert, so a replay after a
  * failure never double-counts and never lowers a total; the state is updated only after the
- * commit. Transient database errors are retried with {@link RetryPolicy} (the task thread waits,
- * which backpressures the job instead of dropping anything); a permanent error, or a transient one
- * that outlasts the retries, fails the task so Flink restarts it from the last checkpoint.
+ * commit. Database trouble is handled by {@link ResilientBatchWriter}: transient errors are
+ * retried with backoff behind a circuit breaker (the task thread waits: backpressure, nothing
+ * dropped), a poison row is isolated by bisection and goes to {@link #REJECTED_ROWS} with its
+ * reason while the rest commits, and anything else fails the task so Flink restarts it from the
+ * last checkpoint.
  *
  * <p>Per event, insight latency is {@code commit time - ingest time}, recorded exactly (ms
  * resolution) in the receipt's HdrHistogram.
@@ -48,7 +50,6 @@ import java.util.concurrent.ThreadLocalRandom;
 public class FlushToDatabase extends ProcessWindowFunction<PendingBatch, BatchReceipt, Integer, GlobalWindow> {
 
     private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(FlushToDatabase.class);
 
     private final String arm;
     private final DatabaseSettings database;
@@ -59,8 +60,11 @@ public class FlushToDatabase extends ProcessWindowFunction<PendingBatch, BatchRe
             new MapStateDescriptor<>("row-totals", TypeInformation.of(RowKey.class), Types.LONG);
     private final ValueStateDescriptor<Long> batchSeqDesc = new ValueStateDescriptor<>("batch-seq", Types.LONG);
 
+    /** Rows the database refused permanently (after bisection), one dead letter per row. */
+    public static final OutputTag<DeadLetter> REJECTED_ROWS = new OutputTag<>("rejected-rows") {};
+
     private transient SimpleJdbcConnectionProvider connections;
-    private transient TotalsTable table;
+    private transient ResilientBatchWriter writer;
     private transient MapState<RowKey, Long> totals;
     private transient ValueState<Long> batchSeq;
     private transient Counter eventsWritten;
@@ -69,6 +73,7 @@ public class FlushToDatabase extends ProcessWindowFunction<PendingBatch, BatchRe
     private transient Counter retries;
     private transient Counter dbMillis;
     private transient Histogram writeMillis;
+    private transient Counter rejectedRows;
 
     public FlushToDatabase(String arm, DatabaseSettings database, ShardKeys shardKeys, RetryPolicy retryPolicy) {
         this.arm = arm;
@@ -80,7 +85,9 @@ public class FlushToDatabase extends ProcessWindowFunction<PendingBatch, BatchRe
     @Override
     public void open(OpenContext openContext) {
         connections = new SimpleJdbcConnectionProvider(database.connectionOptions());
-        table = new TotalsTable(database.totalsTable());
+        writer = new ResilientBatchWriter(new TotalsTable(database.totalsTable()), new ProviderConnections(connections),
+                retryPolicy, new CircuitBreaker(3, 1_000, 15_000, System::currentTimeMillis), Thread::sleep,
+                () -> ThreadLocalRandom.current().nextDouble());
         totals = getRuntimeContext().getMapState(totalsDesc);
         batchSeq = getRuntimeContext().getState(batchSeqDesc);
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("dynbatch").addGroup("arm", arm);
@@ -90,6 +97,8 @@ public class FlushToDatabase extends ProcessWindowFunction<PendingBatch, BatchRe
         retries = group.counter("writeRetries");
         dbMillis = group.counter("dbMillis");
         writeMillis = group.histogram("writeMillis", new DescriptiveStatisticsHistogram(1024));
+        rejectedRows = group.counter("rejectedRows");
+        group.gauge("circuitBreakerState", () -> writer.breaker().state().code());
     }
 
     @Override
@@ -109,66 +118,50 @@ public class FlushToDatabase extends ProcessWindowFunction<PendingBatch, BatchRe
         }
 
         long start = System.nanoTime();
-        int attempts = writeInOneTransaction(rows, newTotals);
+        ResilientBatchWriter.Outcome outcome = writer.write(rows, newTotals);
         long commitTime = System.currentTimeMillis();
         long tookMillis = (System.nanoTime() - start) / 1_000_000;
 
+        long rejectedEvents = 0;
         for (int r = 0; r < rows.size(); r++) {
-            totals.put(rows.get(r), newTotals[r]);
+            if (outcome.isRejected(r)) {
+                long events = batch.rowCounts.get(rows.get(r));
+                rejectedEvents += events;
+                context.output(REJECTED_ROWS, rejectedRow(rows.get(r), events, outcome, r, commitTime));
+            } else {
+                totals.put(rows.get(r), newTotals[r]);
+            }
         }
         long seq = batchSeq.value() == null ? 1 : batchSeq.value() + 1;
         batchSeq.update(seq);
 
-        eventsWritten.inc(batch.events);
-        rowsWritten.inc(rows.size());
-        transactions.inc();
+        eventsWritten.inc(batch.events - rejectedEvents);
+        rowsWritten.inc(rows.size() - outcome.rejected.size());
+        transactions.inc(outcome.transactions);
+        retries.inc(outcome.retries);
+        rejectedRows.inc(outcome.rejected.size());
         dbMillis.inc(tookMillis);
         writeMillis.update(tookMillis);
 
         int shard = shardKeys.shardOfKey(key);
-        out.collect(receipt(batch, shard, seq, rows.size(), attempts, tookMillis, commitTime));
+        out.collect(receipt(batch, shard, seq, rows.size(), outcome, rejectedEvents, tookMillis, commitTime));
     }
 
-    private int writeInOneTransaction(List<RowKey> rows, long[] newTotals) throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                Connection c = connections.getOrEstablishConnection();
-                c.setAutoCommit(false);
-                try {
-                    table.upsertTotals(c, rows, newTotals);
-                    c.commit();
-                    return attempt;
-                } catch (SQLException e) {
-                    rollbackQuietly(c);
-                    throw e;
-                }
-            } catch (SQLException e) {
-                if (!SqlErrors.isTransient(e) || !retryPolicy.mayRetryAfter(attempt)) {
-                    throw new SQLException("batch of " + rows.size() + " rows to " + table.name()
-                            + " failed after " + attempt + " attempt(s): " + e.getMessage(), e.getSQLState(), e);
-                }
-                retries.inc();
-                if (SqlErrors.isConnectionLost(e)) {
-                    connections.closeConnection();
-                }
-                long delay = retryPolicy.delayAfterAttemptMillis(attempt, ThreadLocalRandom.current()::nextDouble);
-                LOG.warn("Transient database error (SQLSTATE {}) on attempt {}, retrying in {} ms: {}",
-                        e.getSQLState(), attempt, delay, e.getMessage());
-                Thread.sleep(delay); // backpressure: the batch is not dropped, the job waits
-            }
-        }
+    private static DeadLetter rejectedRow(RowKey row, long events, ResilientBatchWriter.Outcome outcome, int index,
+            long now) {
+        ResilientBatchWriter.Rejected why = outcome.rejected.stream().filter(x -> x.index == index).findFirst()
+                .orElseThrow();
+        String payload = "{\"page\":" + jsonString(row.page) + ",\"event_type\":" + jsonString(row.eventType)
+                + ",\"minute\":" + row.minute + ",\"events\":" + events + "}";
+        return new DeadLetter("db_rejected_row", "SQLSTATE " + why.sqlState + ": " + why.message, payload, now, events);
     }
 
-    private static void rollbackQuietly(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException ignored) {
-            // the connection is probably gone; the retry re-establishes it
-        }
+    private static String jsonString(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    private BatchReceipt receipt(PendingBatch batch, int shard, long seq, int rows, int attempts, long tookMillis,
-            long commitTime) {
+    private BatchReceipt receipt(PendingBatch batch, int shard, long seq, int rows, ResilientBatchWriter.Outcome outcome,
+            long rejectedEvents, long tookMillis, long commitTime) {
         org.HdrHistogram.Histogram latency = new org.HdrHistogram.Histogram(3);
         for (Map.Entry<Long, Long> e : batch.ingestCounts.entrySet()) {
             latency.recordValueWithCount(Math.max(0, commitTime - e.getKey()), e.getValue());
@@ -185,13 +178,38 @@ public class FlushToDatabase extends ProcessWindowFunction<PendingBatch, BatchRe
         r.batchId = arm + "-" + shard + "-" + seq;
         r.events = batch.events;
         r.rows = rows;
-        r.statements = 1;
-        r.attempts = attempts;
+        r.statements = outcome.statements;
+        r.transactions = outcome.transactions;
+        r.retries = outcome.retries;
+        r.rejectedEvents = rejectedEvents;
         r.writeMillis = tookMillis;
         r.commitTime = commitTime;
         r.oldestIngest = batch.oldestIngest();
         r.latencyHistogram = encoded;
         return r;
+    }
+
+    /** flink-connector-jdbc's connection provider as the writer's connection source. */
+    private static final class ProviderConnections implements ResilientBatchWriter.Connections {
+        private final SimpleJdbcConnectionProvider provider;
+
+        ProviderConnections(SimpleJdbcConnectionProvider provider) {
+            this.provider = provider;
+        }
+
+        @Override
+        public Connection get() throws SQLException {
+            try {
+                return provider.getOrEstablishConnection();
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("PostgreSQL JDBC driver missing from the job jar", e);
+            }
+        }
+
+        @Override
+        public void reset() {
+            provider.closeConnection();
+        }
     }
 
     @Override
