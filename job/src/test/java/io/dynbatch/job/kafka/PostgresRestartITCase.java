@@ -1,0 +1,128 @@
+package io.dynbatch.job.kafka;
+
+import io.dynbatch.job.DynbatchJob;
+import io.dynbatch.job.JobOptions;
+import io.dynbatch.job.PostgresForTests;
+import io.dynbatch.job.model.RowKey;
+import io.dynbatch.job.sink.DatabaseSettings;
+import io.dynbatch.job.sink.TotalsTable;
+import io.dynbatch.job.source.ClickstreamGenerator;
+import io.dynbatch.job.tools.KafkaLoadGenerator;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * PostgreSQL is stopped and restarted while the job writes: the writer retries behind its circuit
+ * breaker (the job backpressures), and the totals still end exactly equal to the truth with no
+ * good event dead-lettered.
+ */
+class PostgresRestartITCase {
+
+    private static final int PARTITIONS = 2;
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
+
+    @TempDir
+    Path dataDirectory;
+
+    private EmbeddedPostgres start(int port) throws Exception {
+        return EmbeddedPostgres.builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false).setPort(port)
+                .start();
+    }
+
+    @Test
+    void totalsStayExactAcrossADatabaseRestart() throws Exception {
+        EmbeddedPostgres postgres = start(0);
+        int port = postgres.getPort();
+        String url = "jdbc:postgresql://localhost:" + port + "/postgres";
+        String bootstrap = KafkaForTests.bootstrapServers();
+        String topic = PostgresForTests.uniqueName("clicks");
+        DatabaseSettings database = new DatabaseSettings(url, "postgres", null, "restart_totals");
+        JobOptions options = JobOptions.fromArgs("--kafka-bootstrap", bootstrap, "--kafka-topic", topic,
+                "--kafka-group", topic, "--kafka-starting-offsets", "earliest", "--parallelism", "2", "--shards", "4",
+                "--events", "24000", "--duration", "6s", "--pages", "80", "--batch-size", "400", "--batch-delay", "200ms",
+                "--jitter", "50ms", "--dead-letter-table", "restart_dead");
+        KafkaLoadGenerator.createTopic(bootstrap, topic, PARTITIONS);
+        ClickstreamGenerator generator = DynbatchJob.generator(options, System.currentTimeMillis() + 1000);
+
+        JobClient job = KafkaJobRun.start(options, database,
+                KafkaJobRun.endOffsets(topic, PARTITIONS, generator.totalEvents()));
+        try (KafkaLoadGenerator load = new KafkaLoadGenerator(bootstrap, topic, PARTITIONS)) {
+            CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
+                try {
+                    load.play(generator, false);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+
+            awaitCondition("rows committed before the restart", Duration.ofSeconds(60),
+                    () -> sumQuietly(url, database.totalsTable()) > 0);
+            long ackedAtStop = load.acked();
+            postgres.close(); // stop the server; its data directory stays
+            awaitCondition("traffic while the database is down", Duration.ofSeconds(60),
+                    () -> load.acked() >= Math.min(generator.totalEvents(), ackedAtStop + 3000));
+            postgres = start(port);
+
+            producing.get(2, TimeUnit.MINUTES);
+        }
+        try {
+            job.getJobExecutionResult().get(3, TimeUnit.MINUTES);
+            try (Connection c = connect(url)) {
+                Map<RowKey, Long> inDatabase = new TotalsTable(database.totalsTable()).readAll(c);
+                assertThat(inDatabase).containsExactlyInAnyOrderEntriesOf(generator.expectedTotals());
+                assertThat(KafkaBadInputITCase.countByReason(c, "restart_dead")).as("dead letters").isEmpty();
+            }
+        } finally {
+            postgres.close();
+        }
+    }
+
+    private static Connection connect(String url) throws Exception {
+        Properties p = new Properties();
+        p.setProperty("user", "postgres");
+        p.setProperty("connectTimeout", "2");
+        return DriverManager.getConnection(url, p);
+    }
+
+    private static long sumQuietly(String url, String table) {
+        try (Connection c = connect(url)) {
+            return new TotalsTable(table).sumEvents(c);
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    /** Polls {@code condition} every 50 ms until it holds, or fails after {@code timeout}. */
+    static void awaitCondition(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
+            }
+            TimeUnit.MILLISECONDS.sleep(50); // poll interval, not a wait for a result
+        }
+    }
+}
