@@ -1,0 +1,91 @@
+package io.dynbatch.triggers;
+
+import org.apache.flink.api.common.state.KeyedStateStore;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.array.LongPrimitiveArraySerializer;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The channel through which the window function tells an {@link AdaptiveBatchTrigger} what a write
+ * cost: after committing a batch, the job's {@code ProcessWindowFunction} calls
+ *
+ * <pre>{@code
+ * SinkFeedback.record(context.windowState(), batchSize, writeMillis);
+ * }</pre>
+ *
+ * <p>This writes one sample into <em>window-scoped</em> keyed state. Flink's window operator gives
+ * the window function's {@code windowState()} and the trigger's {@code getPartitionedState} the same
+ * key and window namespace, so the trigger finds the sample at its next call for that key and folds
+ * it into its learned cost model (and then removes it). Being keyed state, an unconsumed sample is
+ * checkpointed with the batch it describes. The state is O(1): a sample count and two sums.
+ *
+ * <p>{@code batchSize} is the number of elements the trigger counted for the batch (events before
+ * any compaction, the quantity the trigger controls), not the rows written after compaction.
+ */
+public final class SinkFeedback {
+
+    /** Name of the window-scoped state holding unconsumed samples. */
+    public static final String STATE_NAME = "dynbatch-sink-feedback";
+
+    private SinkFeedback() {}
+
+    /** A new descriptor of the feedback state: {@code long[]{samples, sumBatchSize, sumWriteMicros}}. */
+    public static ValueStateDescriptor<long[]> descriptor() {
+        return new ValueStateDescriptor<>(STATE_NAME, LongPrimitiveArraySerializer.INSTANCE);
+    }
+
+    /**
+     * Records that a batch of {@code batchSize} elements took {@code writeMillis} to commit.
+     *
+     * @param windowState {@code ProcessWindowFunction.Context#windowState()} of the fired window
+     * @throws IllegalArgumentException if {@code batchSize} or {@code writeMillis} is negative
+     */
+    public static void record(KeyedStateStore windowState, long batchSize, long writeMillis) throws IOException {
+        if (writeMillis < 0) {
+            throw new IllegalArgumentException("writeMillis must be >= 0, got " + writeMillis);
+        }
+        recordMicros(windowState, batchSize, Math.multiplyExact(writeMillis, 1000L));
+    }
+
+    /** As {@link #record(KeyedStateStore, long, long)}, with sub-millisecond precision. */
+    public static void record(KeyedStateStore windowState, long batchSize, Duration writeTime) throws IOException {
+        Objects.requireNonNull(writeTime, "writeTime");
+        if (writeTime.isNegative()) {
+            throw new IllegalArgumentException("writeTime must be >= 0, got " + writeTime);
+        }
+        recordMicros(windowState, batchSize, writeTime.toNanos() / 1000L);
+    }
+
+    private static void recordMicros(KeyedStateStore windowState, long batchSize, long writeMicros) throws IOException {
+        Objects.requireNonNull(windowState, "windowState");
+        if (batchSize < 0) {
+            throw new IllegalArgumentException("batchSize must be >= 0, got " + batchSize);
+        }
+        ValueState<long[]> state = windowState.getState(descriptor());
+        long[] sums = state.value();
+        long[] next = sums == null
+                ? new long[] {1, batchSize, writeMicros}
+                : new long[] {sums[0] + 1, sums[1] + batchSize, sums[2] + writeMicros};
+        state.update(next);
+    }
+
+    /**
+     * Removes and returns the unconsumed samples as {@code {samples, meanBatchSize, meanWriteMillis}},
+     * or {@code null} if there are none.
+     */
+    static double[] take(ValueState<long[]> state) throws IOException {
+        long[] sums = state.value();
+        if (sums == null) {
+            return null;
+        }
+        state.clear();
+        if (sums.length != 3 || sums[0] <= 0) {
+            return null;
+        }
+        return new double[] {sums[0], (double) sums[1] / sums[0], sums[2] / 1000.0 / sums[0]};
+    }
+}

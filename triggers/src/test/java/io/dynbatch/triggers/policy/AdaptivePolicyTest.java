@@ -1,0 +1,336 @@
+package io.dynbatch.triggers.policy;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/** {@link AdaptivePolicy} behaviour by behaviour, on a fake clock. */
+class AdaptivePolicyTest {
+
+    /** The fake clock: tests set {@code now} directly. */
+    private long now = 1_000_000;
+
+    private final AdaptivePolicyConfig config = AdaptivePolicyConfig.defaults();
+    private final AdaptivePolicy policy = new AdaptivePolicy(config, () -> now);
+
+    /** Feeds {@code perMilli} arrivals every ms for {@code millis}, each {@code ageMillis} old. */
+    private void arrive(KeyLearning k, long millis, long perMilli, long ageMillis) {
+        for (long i = 0; i < millis; i++) {
+            now++;
+            policy.onArrival(k, perMilli, now - ageMillis);
+        }
+    }
+
+    /** Feeds {@code n} measured writes of {@code size} elements costing {@code a + b * size}. */
+    private void learnCost(KeyLearning k, int n, long size, double a, double b) {
+        for (int i = 0; i < n; i++) {
+            policy.onWrite(k, size / 2 + (i % 3) * size / 2, a + b * (size / 2 + (i % 3) * size / 2));
+        }
+    }
+
+    @Test
+    void lowLoadWaitsUntilTheLatencyBudgetIsSpent() {
+        KeyLearning k = policy.newKeyLearning();
+        policy.onArrival(k, 1, now);
+        FlushPlan plan = policy.plan(k, PendingBatch.of(1, now, now, 256), 0);
+
+        // ingest + SLO - margin(100) - predicted write (20 ms + 0.01 ms/element prior)
+        long budgetEnd = now + config.sloMillis() - config.safetyMarginMillis() - 20;
+        assertThat(plan.bound()).isEqualTo(FlushPlan.Bound.LATENCY);
+        assertThat(plan.deadlineMillis()).isBetween(budgetEnd - 2, budgetEnd);
+        assertThat(plan.flushAtSize()).isEqualTo(config.maxSize());
+    }
+
+    @Test
+    void latencySpentUpstreamShortensTheWaitByExactlyThatMuch() {
+        KeyLearning fresh = policy.newKeyLearning();
+        policy.onArrival(fresh, 1, now);
+        long freshDeadline = policy.plan(fresh, PendingBatch.of(1, now, now, 0), 0).deadlineMillis();
+
+        KeyLearning lagged = policy.newKeyLearning();
+        policy.onArrival(lagged, 1, now - 800);
+        long laggedDeadline = policy.plan(lagged, PendingBatch.of(1, now, now - 800, 0), 0).deadlineMillis();
+
+        assertThat(freshDeadline - laggedDeadline).isBetween(799L, 801L);
+    }
+
+    @Test
+    void higherLoadGrowsBatchesAndPlansForTheirLongerWrite() {
+        KeyLearning slow = policy.newKeyLearning();
+        KeyLearning fast = policy.newKeyLearning();
+        long start = now;
+        arrive(slow, 5_000, 1, 50);
+        now = start;
+        arrive(fast, 5_000, 10, 50);
+
+        PendingBatch batch = PendingBatch.of(10, now - 5, now - 50, 0);
+        FlushPlan low = policy.plan(slow, batch, 0);
+        FlushPlan high = policy.plan(fast, batch, 0);
+
+        assertThat(high.expectedSize()).isGreaterThan(8 * low.expectedSize());
+        assertThat(high.predictedWriteMillis()).isGreaterThan(low.predictedWriteMillis());
+        // the larger batch's write is budgeted: the deadline moves earlier by about the extra write time
+        double extraWrite = high.predictedWriteMillis() - low.predictedWriteMillis();
+        assertThat((double) (low.deadlineMillis() - high.deadlineMillis())).isCloseTo(extraWrite, within(5.0));
+    }
+
+    @Test
+    void aSaturatedWriterMakesBatchesLargerNotSmaller() {
+        KeyLearning k = policy.newKeyLearning();
+        // 2 elements per ms; a slow sink: 150 ms per call, 0.05 ms per element; one write per second
+        for (int i = 0; i < 30; i++) {
+            arrive(k, 1_000, 2, 100);
+            policy.onWrite(k, 1_000 + (i % 3) * 1_000, 150 + 0.05 * (1_000 + (i % 3) * 1_000));
+        }
+        policy.onArrival(k, 2, now - 100);
+        PendingBatch batch = PendingBatch.of(2, now, now - 100, 0);
+        double ownLoad = k.writeLoad(now);
+        assertThat(ownLoad).isBetween(0.15, 0.45);
+
+        FlushPlan relaxed = policy.plan(k, batch, ownLoad + 0.1); // writer at ~0.4: within target
+        FlushPlan saturated = policy.plan(k, batch, ownLoad + 0.8); // other keys keep it at ~1.1
+
+        assertThat(relaxed.bound()).isEqualTo(FlushPlan.Bound.LATENCY);
+        assertThat(saturated.bound()).isIn(FlushPlan.Bound.UTILISATION, FlushPlan.Bound.MAX_DELAY);
+        assertThat(saturated.deadlineMillis()).isGreaterThan(relaxed.deadlineMillis());
+        assertThat(saturated.expectedSize()).isGreaterThan(relaxed.expectedSize());
+    }
+
+    @Test
+    void neverPlansFasterThanTheWriterCanSustainEvenWithNoBudgetLeft() {
+        KeyLearning k = policy.newKeyLearning();
+        policy.onArrival(k, 1, now - 1_950); // almost the whole SLO spent upstream, but no backlog
+        FlushPlan plan = policy.plan(k, PendingBatch.of(1, now, now - 1_950, 0), 0);
+        // interval >= a / targetUtilisation = 20 / 0.7 ms
+        assertThat(plan.bound()).isEqualTo(FlushPlan.Bound.UTILISATION);
+        assertThat(plan.deadlineMillis() - now).isBetween(27L, 30L);
+    }
+
+    @Test
+    void backlogDrainsWithMaximalBatchesAndLeavesWithHysteresis() {
+        KeyLearning k = policy.newKeyLearning();
+        arrive(k, 3_000, 20, 600_000); // events ten minutes old
+        assertThat(k.inBacklog()).isTrue();
+        FlushPlan plan = policy.plan(k, PendingBatch.of(100, now - 2, now - 600_000, 0), 0);
+        assertThat(plan.bound()).isEqualTo(FlushPlan.Bound.BACKLOG);
+        assertThat(plan.flushAtSize()).isEqualTo(config.maxSize());
+        assertThat(plan.deadlineMillis()).isEqualTo(now - 2 + config.maxDelayMillis());
+
+        arrive(k, 20_000, 20, 1_800); // caught up to 1.8 s: below the SLO, above the exit threshold
+        assertThat(k.inBacklog()).isTrue();
+        arrive(k, 20_000, 20, 100); // fresh again
+        assertThat(k.inBacklog()).isFalse();
+        assertThat(policy.plan(k, PendingBatch.of(1, now, now - 100, 0), 0).bound())
+                .isNotEqualTo(FlushPlan.Bound.BACKLOG);
+
+        KeyLearning live = policy.newKeyLearning();
+        arrive(live, 20_000, 1, 1_800); // 1.8 s of lag but never behind the SLO: not a backlog
+        assertThat(live.inBacklog()).isFalse();
+    }
+
+    @Test
+    void capsAlwaysHold() {
+        SplittableRandom random = new SplittableRandom(1);
+        for (int round = 0; round < 2_000; round++) {
+            AdaptivePolicyConfig c = AdaptivePolicyConfig.builder()
+                    .slo(Duration.ofMillis(200 + random.nextInt(10_000)))
+                    .maxSize(1 + random.nextInt(100_000))
+                    .maxDelay(Duration.ofMillis(1 + random.nextInt(20_000)))
+                    .maxPendingBytes(1 + random.nextInt(1 << 24))
+                    .safetyMargin(Duration.ofMillis(random.nextInt(150)))
+                    .targetUtilisation(0.05 + 0.95 * random.nextDouble())
+                    .build();
+            AdaptivePolicy p = new AdaptivePolicy(c, () -> now);
+            KeyLearning k = p.newKeyLearning();
+            for (int i = 0; i < 20; i++) {
+                now += random.nextInt(100);
+                p.onArrival(k, 1 + random.nextInt(1_000), now - random.nextInt(30_000));
+                if (random.nextInt(4) == 0) {
+                    p.onWrite(k, random.nextInt(200_000), random.nextDouble() * 5_000);
+                }
+                if (random.nextInt(4) == 0) {
+                    p.onTimerLag(k, random.nextInt(3_000));
+                }
+            }
+            long count = 1 + random.nextInt((int) Math.min(Integer.MAX_VALUE, c.maxSize()));
+            long bytes = random.nextInt(1 << 25);
+            long first = now - random.nextInt(30_000);
+            PendingBatch batch = PendingBatch.of(count, first, first - random.nextInt(30_000), bytes);
+            FlushPlan plan = p.plan(k, batch, random.nextDouble() * 3);
+
+            assertThat(plan.flushAtSize()).isBetween(1L, c.maxSize());
+            if (bytes >= c.maxPendingBytes()) {
+                assertThat(plan.flushAtSize()).isLessThanOrEqualTo(count); // flush now
+            }
+            assertThat(plan.deadlineMillis()).isLessThanOrEqualTo(first + c.maxDelayMillis());
+            assertThat(plan.expectedSize()).isBetween(Math.min(count, plan.flushAtSize()), plan.flushAtSize());
+            assertThat(plan.predictedWriteMillis()).isFinite().isGreaterThanOrEqualTo(0);
+        }
+    }
+
+    @Test
+    void memoryCapLowersTheSizeCap() {
+        AdaptivePolicyConfig c = AdaptivePolicyConfig.builder().maxPendingBytes(100_000).build();
+        AdaptivePolicy p = new AdaptivePolicy(c, () -> now);
+        KeyLearning k = p.newKeyLearning();
+        p.onArrival(k, 1, now);
+        // 100 elements of 500 bytes: room for 100 more
+        assertThat(p.plan(k, PendingBatch.of(100, now, now, 50_000), 0).flushAtSize()).isEqualTo(200);
+        assertThat(p.plan(k, PendingBatch.of(100, now, now, 100_000), 0).flushAtSize()).isEqualTo(100);
+    }
+
+    @Test
+    void aSinkSlowdownMovesThePlanOnceWithoutOscillating() {
+        assertSettlesWithoutOscillating(2, 2, 5.0, -1);
+    }
+
+    @Test
+    void aLoadStepMovesThePlanOnceWithoutOscillating() {
+        assertSettlesWithoutOscillating(1, 6, 1.0, +1);
+    }
+
+    /**
+     * Closed loop on the fake clock: one key, {@code rateBefore} arrivals per ms (100 ms old), a sink
+     * of 20 ms + 0.01 ms per element; at t = 120 s the rate becomes {@code rateAfter} and the sink
+     * {@code slowdown} times slower. The batch size must move to its new level (in the direction
+     * {@code expectedDirection}) and settle, changing direction at most once (the error margin
+     * raised by the surprise fades), never oscillating.
+     */
+    private void assertSettlesWithoutOscillating(long rateBefore, long rateAfter, double slowdown, int expectedDirection) {
+        KeyLearning k = policy.newKeyLearning();
+        DecayedRate writer = policy.newWriterLoad();
+        now = 0;
+        long start = 0;
+        long count = 0;
+        long oldest = 0;
+        List<Long> before = new ArrayList<>();
+        List<Long> after = new ArrayList<>();
+        while (now < 300_000) {
+            now++;
+            long rate = now < 120_000 ? rateBefore : rateAfter;
+            policy.onArrival(k, rate, now - 100);
+            if (count == 0) {
+                start = now;
+                oldest = now - 100;
+            }
+            count += rate;
+            FlushPlan plan = policy.plan(k, PendingBatch.of(count, start, oldest, 0), writer.perMilli(now));
+            if (count >= plan.flushAtSize() || plan.deadlineMillis() <= now) {
+                double write = (now >= 120_000 ? slowdown : 1) * (20 + 0.01 * count);
+                now += (long) write;
+                policy.onWrite(k, count, write);
+                writer.add(write, now);
+                (now < 120_000 ? before : after).add(count);
+                count = 0;
+            }
+        }
+        long settledBefore = before.get(before.size() - 1);
+        long settledAfter = after.get(after.size() - 1);
+        long tolerance = 2 * Math.max(rateBefore, rateAfter);
+        assertThat(before.subList(before.size() - 30, before.size()))
+                .allSatisfy(size -> assertThat(size).isBetween(settledBefore - tolerance, settledBefore + tolerance));
+        assertThat(Long.signum(settledAfter - settledBefore)).isEqualTo(expectedDirection);
+
+        int directionChanges = 0;
+        long lastSign = 0;
+        for (int i = 1; i < after.size(); i++) {
+            long sign = Long.signum(after.get(i) - after.get(i - 1));
+            if (Math.abs(after.get(i) - after.get(i - 1)) > tolerance / 2 && sign != 0) {
+                if (lastSign != 0 && sign != lastSign) {
+                    directionChanges++;
+                }
+                lastSign = sign;
+            }
+        }
+        assertThat(directionChanges).isLessThanOrEqualTo(1);
+        long lo = Math.min(settledBefore, settledAfter);
+        long hi = Math.max(settledBefore, settledAfter);
+        assertThat(after).allSatisfy(size -> assertThat(size).isBetween((long) (lo * 0.9), (long) (hi * 1.1)));
+        assertThat(after.subList(after.size() - 30, after.size()))
+                .allSatisfy(size -> assertThat(size).isBetween(settledAfter - tolerance, settledAfter + tolerance));
+    }
+
+    @Test
+    void learningSurvivesAStateRoundTrip() {
+        KeyLearning k = policy.newKeyLearning();
+        arrive(k, 2_000, 3, 250);
+        learnCost(k, 20, 2_000, 80, 0.02);
+        policy.onTimerLag(k, 120);
+        PendingBatch batch = PendingBatch.of(500, now - 100, now - 400, 0);
+
+        KeyLearning restored = policy.restore(k.toArray());
+        assertThat(policy.plan(restored, batch, 0.3)).isEqualTo(policy.plan(k, batch, 0.3));
+        assertThat(restored.toArray()).containsExactly(k.toArray());
+        assertThat(policy.restore(null).toArray()).containsExactly(policy.newKeyLearning().toArray());
+        assertThatThrownBy(() -> policy.restore(new double[3])).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void learnedCostMovesTheDeadline() {
+        KeyLearning cheap = policy.newKeyLearning();
+        KeyLearning costly = policy.newKeyLearning();
+        policy.onArrival(cheap, 1, now);
+        policy.onArrival(costly, 1, now);
+        learnCost(costly, 20, 1_000, 400, 0.05);
+        PendingBatch batch = PendingBatch.of(1, now, now, 0);
+        long gap = policy.plan(cheap, batch, 0).deadlineMillis() - policy.plan(costly, batch, 0).deadlineMillis();
+        assertThat(gap).isBetween(350L, 420L);
+    }
+
+    @Test
+    void timerLatenessWidensTheMarginAndFades() {
+        KeyLearning k = policy.newKeyLearning();
+        policy.onArrival(k, 1, now);
+        PendingBatch batch = PendingBatch.of(1, now, now, 0);
+        long base = policy.plan(k, batch, 0).deadlineMillis();
+        policy.onTimerLag(k, 300);
+        assertThat(base - policy.plan(k, batch, 0).deadlineMillis()).isBetween(299L, 301L);
+        for (int i = 0; i < 50; i++) {
+            policy.onTimerLag(k, 0);
+        }
+        assertThat(base - policy.plan(k, batch, 0).deadlineMillis()).isLessThan(3);
+    }
+
+    @Test
+    void configRejectsBadValuesWhenBuilt() {
+        assertThatThrownBy(() -> AdaptivePolicyConfig.builder().maxSize(0).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxSize");
+        assertThatThrownBy(() -> AdaptivePolicyConfig.builder().slo(Duration.ZERO).build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AdaptivePolicyConfig.builder().slo(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AdaptivePolicyConfig.builder().maxDelay(Duration.ZERO).build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AdaptivePolicyConfig.builder()
+                        .slo(Duration.ofMillis(100))
+                        .safetyMargin(Duration.ofMillis(100))
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("safetyMargin");
+        assertThatThrownBy(() -> AdaptivePolicyConfig.builder().targetUtilisation(1.5).build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AdaptivePolicyConfig.builder().costForgetting(1).build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AdaptivePolicyConfig.builder().maxPendingBytes(0).build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> policy.plan(policy.newKeyLearning(), new PendingBatch(), 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void configDefaultsAndCopy() {
+        AdaptivePolicyConfig c = AdaptivePolicyConfig.withSlo(Duration.ofSeconds(5));
+        assertThat(c.sloMillis()).isEqualTo(5_000);
+        assertThat(c.maxDelayMillis()).isEqualTo(5_000);
+        assertThat(c.toBuilder().build()).isEqualTo(c);
+        assertThat(AdaptivePolicyConfig.defaults().sloMillis()).isEqualTo(2_000);
+    }
+}
