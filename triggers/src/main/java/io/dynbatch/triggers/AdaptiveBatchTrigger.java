@@ -147,6 +147,7 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
         gauges.planned(plan, nowMillis, learning, load);
 
         if (batch.count() >= plan.flushAtSize()) {
+            policy.onFlush(learning);
             saveLearning(ctx, learning);
             return flush(FlushReason.SIZE, batch, window, ctx);
         }
@@ -156,6 +157,7 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
                 // The timer was due while the thread was busy; this element got here first.
                 policy.onTimerLag(learning, nowMillis - batch.timerMillis());
             }
+            policy.onFlush(learning);
             saveLearning(ctx, learning);
             return flush(plan.bound().isHardCap() ? FlushReason.TIME : FlushReason.ADAPTIVE, batch, window, ctx);
         }
@@ -182,6 +184,7 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
         begin(ctx);
         KeyLearning learning = learning(ctx);
         policy.onTimerLag(learning, nowMillis - time);
+        policy.onFlush(learning);
         saveLearning(ctx, learning);
         return flush(batch.timerBound().isHardCap() ? FlushReason.TIME : FlushReason.ADAPTIVE, batch, window, ctx);
     }

@@ -28,8 +28,9 @@ import java.util.function.LongSupplier;
  *       queue, and with it latency, grows without bound. Per-row cost cannot be batched away; the
  *       per-call cost can, by longer intervals. The key claims a share of the target proportional
  *       to its load, {@code share = u / (U - u_measured + u)} with {@code u} its own load
- *       (measured, or what the latency plan would cause if larger), and needs an interval of at
- *       least {@code T = a / (target * share - b r)}. While {@code U} is within the target this
+ *       (measured, or what the latency plan would cause if larger), and needs a batch cycle (from
+ *       its previous flush to the next, so including the write during which the next batch's
+ *       elements already queue up) of at least {@code T = a / (target * share - b r)}. While {@code U} is within the target this
  *       floor is below the latency plan and does nothing; once the writer is over its target every
  *       key lengthens its interval in proportion to its share (larger batches, not smaller, restore
  *       headroom), even at the cost of the SLO, because a saturated writer misses it anyway.
@@ -156,6 +157,11 @@ public final class AdaptivePolicy {
         k.writeLoad.add(writeMillis, clock.getAsLong());
     }
 
+    /** Records that this key's batch is being flushed now (the end of one batch cycle). */
+    public void onFlush(KeyLearning k) {
+        k.lastFlushMillis = clock.getAsLong();
+    }
+
     /** Records that this key's timer fired {@code lagMillis} after its due time. */
     public void onTimerLag(KeyLearning k, long lagMillis) {
         k.timerLagTailMillis = Math.max(Math.max(0, lagMillis), k.timerLagTailMillis * LAG_TAIL_DECAY);
@@ -191,8 +197,14 @@ public final class AdaptivePolicy {
         double budgetEnd = batch.oldestIngestMillis() + (double) config.sloMillis() - margin;
         double latencyDeadline = (budgetEnd - a - b * n + b * rate * now) / (1 + b * rate);
 
+        // A batch cycle runs from one flush of the key to the next; the elements that arrived while
+        // the last batch was being written belong to this one. Without a previous flush (or after a
+        // pause longer than a cycle) the cycle starts with this batch.
+        double cycleStart = Double.isNaN(k.lastFlushMillis)
+                ? batch.firstArrivalMillis()
+                : Math.max(k.lastFlushMillis, batch.firstArrivalMillis() - config.maxDelayMillis());
         double utilisationDeadline =
-                batch.firstArrivalMillis() + minInterval(k, batch, now, rate, a, b, latencyDeadline, writerLoad);
+                cycleStart + minInterval(k, cycleStart, now, rate, a, b, latencyDeadline, writerLoad);
 
         double deadline;
         FlushPlan.Bound bound;
@@ -212,9 +224,9 @@ public final class AdaptivePolicy {
 
     /** The shortest batch interval that keeps the writer within its utilisation target. */
     private double minInterval(
-            KeyLearning k, PendingBatch batch, long now, double rate, double a, double b,
+            KeyLearning k, double cycleStart, long now, double rate, double a, double b,
             double latencyDeadline, double writerLoad) {
-        double latencyInterval = Math.max(1, latencyDeadline - batch.firstArrivalMillis());
+        double latencyInterval = Math.max(1, latencyDeadline - cycleStart);
         double measured = k.writeLoad.perMilli(now);
         double own = Math.max(measured, a / latencyInterval + b * rate);
         double others = Math.max(0, (Double.isFinite(writerLoad) ? writerLoad : 0) - measured);

@@ -3,8 +3,9 @@ package io.dynbatch.triggers.policy;
 /**
  * What the {@link AdaptivePolicy} has learned about one key, kept across batches: the arrival rate,
  * the key's share of the writer's time, its sink cost model, the age of arriving elements (to
- * detect a backlog, with hysteresis), and a decaying tail of how late its timers fire (head-of-line
- * blocking on the shared writer thread).
+ * detect a backlog, with hysteresis), a decaying tail of how late its timers fire (head-of-line
+ * blocking on the shared writer thread), and when it last flushed (the start of the current batch
+ * cycle).
  *
  * <p>State: {@link #STATE_SIZE} doubles ({@link #toArray}; restore with {@link
  * AdaptivePolicy#restore}), O(1) per key, so a Flink trigger keeps it in keyed state and it survives
@@ -13,7 +14,7 @@ package io.dynbatch.triggers.policy;
 public final class KeyLearning {
 
     /** Number of doubles {@link #toArray} returns. */
-    public static final int STATE_SIZE = 1 + DecayedRate.STATE_SIZE * 2 + SinkCostModel.STATE_SIZE + 4;
+    public static final int STATE_SIZE = 1 + DecayedRate.STATE_SIZE * 2 + SinkCostModel.STATE_SIZE + 5;
 
     private static final double VERSION = 1;
 
@@ -23,6 +24,7 @@ public final class KeyLearning {
     double arrivalAgeMillis = Double.NaN;
     double arrivalAgeAtMillis = Double.NaN;
     double timerLagTailMillis;
+    double lastFlushMillis = Double.NaN;
     boolean backlog;
 
     KeyLearning(AdaptivePolicyConfig config) {
@@ -61,6 +63,11 @@ public final class KeyLearning {
         return timerLagTailMillis;
     }
 
+    /** When the key's last batch was flushed, ms; NaN before the first flush. */
+    public double lastFlushMillis() {
+        return lastFlushMillis;
+    }
+
     /** True while the key is draining a backlog. */
     public boolean inBacklog() {
         return backlog;
@@ -79,6 +86,7 @@ public final class KeyLearning {
         out[i++] = arrivalAgeMillis;
         out[i++] = arrivalAgeAtMillis;
         out[i++] = timerLagTailMillis;
+        out[i++] = lastFlushMillis;
         out[i] = backlog ? 1 : 0;
         return out;
     }
@@ -98,6 +106,7 @@ public final class KeyLearning {
         arrivalAgeMillis = in[i++];
         arrivalAgeAtMillis = in[i++];
         timerLagTailMillis = in[i++];
+        lastFlushMillis = in[i++];
         backlog = in[i] != 0;
     }
 

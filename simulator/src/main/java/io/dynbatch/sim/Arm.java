@@ -1,0 +1,48 @@
+package io.dynbatch.sim;
+
+import java.util.function.LongSupplier;
+
+/**
+ * A batching policy under test, as the simulator drives it: the same decisions a Flink batching
+ * trigger makes for each key (shard), without Flink. An arm is a description; {@link #start} gives
+ * the per-run state.
+ */
+public interface Arm {
+
+    /** Short name used in tables, e.g. {@code adaptive} or {@code static(5000,1000ms)}. */
+    String name();
+
+    /** {@code adaptive} or {@code static}. */
+    String kind();
+
+    /** Static size limit, or the adaptive maxSize. */
+    long maxSize();
+
+    /** Static delay, or the adaptive maxDelay, in ms. */
+    long maxDelayMillis();
+
+    /** Fresh state for one run over {@code shards} shards; {@code clock} is the simulated time in ms. */
+    Run start(int shards, LongSupplier clock);
+
+    /** The per-run decisions. Every method is called at the current simulated time. */
+    interface Run {
+
+        /** How many more elements {@code shard}'s batch may take before it must flush on size (>= 1). */
+        long room(int shard, SimBatch batch);
+
+        /**
+         * {@code added} elements ingested at {@code ingestMillis} were just added to the batch. Returns
+         * the reason to flush now, or {@code null} to wait; when waiting, the batch's timer must be set.
+         */
+        SimFlush afterAdd(int shard, SimBatch batch, long added, long ingestMillis);
+
+        /**
+         * The batch's timer fired (possibly late: now may be after its due time). Returns the reason to
+         * flush now, or {@code null} if the timer was re-armed.
+         */
+        SimFlush onTimer(int shard, SimBatch batch);
+
+        /** The shard's batch of {@code size} elements was committed; its write took {@code writeMillis}. */
+        void onCommitted(int shard, long size, double writeMillis);
+    }
+}

@@ -1,0 +1,74 @@
+package io.dynbatch.sim;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The simulator's mechanics on small hand-checkable scenarios. */
+class SubtaskSimulatorTest {
+
+    /** {@code shards} shards at {@code perShardPerSecond} each, constant lag, noise-free sink. */
+    private static Scenario steady(int shards, double perShardPerSecond, double perCallMillis, long lagMillis) {
+        double[] weights = new double[shards];
+        java.util.Arrays.fill(weights, 1.0 / shards);
+        return new Scenario("T", "test", 60_000, 0, weights, t -> perShardPerSecond * shards, t -> lagMillis,
+                SinkModel.steady(perCallMillis, 0, 1e9, 0, 1), 0, 2_000, 9);
+    }
+
+    @Test
+    void aStaticArmFlushesEveryDelayAndLatencyIsLagPlusDelayPlusWrite() {
+        Scenario s = steady(1, 1_000, 50, 200);
+        ArmResult r = new SubtaskSimulator(s, ArrivalTrace.generate(s)).run(new StaticArm(1_000_000, 500));
+        // a batch is flushed 500 ms after its first element and committed 50 ms later
+        assertThat(r.transactions()).isBetween(60_000L / 550 - 2, 60_000L / 550 + 2);
+        assertThat(r.maxMillis()).isBetween(200L + 500 + 50, 200L + 500 + 50 + 60); // + waiting out a write
+        assertThat(r.flushCount(SimFlush.TIME)).isEqualTo(r.transactions());
+        assertThat(r.meetsSlo()).isTrue();
+        assertThat(r.events()).isEqualTo(ArrivalTrace.generate(s).events());
+    }
+
+    @Test
+    void aSizeLimitSplitsArrivalsExactly() {
+        Scenario s = steady(1, 5_000, 5, 0);
+        ArmResult r = new SubtaskSimulator(s, ArrivalTrace.generate(s)).run(new StaticArm(1_000, 10_000));
+        assertThat(r.flushCount(SimFlush.SIZE)).isEqualTo(r.events() / 1_000);
+        assertThat(r.transactions()).isEqualTo((r.events() + 999) / 1_000);
+    }
+
+    @Test
+    void writesOfOneShardDelayTheOtherShardsTimers() {
+        // two shards whose batches start together and come due together; 400 ms per write
+        Scenario s = steady(2, 2_000, 400, 0);
+        ArmResult one = new SubtaskSimulator(steady(1, 2_000, 400, 0), ArrivalTrace.generate(steady(1, 2_000, 400, 0)))
+                .run(new StaticArm(1_000_000, 1_000));
+        ArmResult two = new SubtaskSimulator(s, ArrivalTrace.generate(s)).run(new StaticArm(1_000_000, 1_000));
+        // alone: 1000 + 400 (+ the events queued behind the own write); together: up to another 400 ms
+        assertThat(one.maxMillis()).isLessThan(1_000 + 400 + 400 + 20);
+        assertThat(two.maxMillis()).isGreaterThan(one.maxMillis() + 300);
+    }
+
+    @Test
+    void isDeterministicAndEveryArmCommitsEveryEvent() {
+        Scenario s = Scenarios.keySkew();
+        ArrivalTrace trace = ArrivalTrace.generate(s);
+        SubtaskSimulator sim = new SubtaskSimulator(s, trace);
+        ArmResult a1 = sim.run(Experiment.defaultAdaptive());
+        ArmResult a2 = sim.run(Experiment.defaultAdaptive());
+        assertThat(a1).isEqualTo(a2);
+        for (Arm arm : List.of(new StaticArm(1_000, 250), new StaticArm(50_000, 1_500))) {
+            assertThat(sim.run(arm).events()).isEqualTo(trace.events());
+        }
+        assertThat(a1.events()).isEqualTo(trace.events());
+    }
+
+    @Test
+    void sinkModelCompactsAndSlowsDown() {
+        SinkModel m = SinkModel.steady(25, 0.01, 20_000, 0, 1).withSlowdown(1_000, 2_000, 5);
+        assertThat(m.rows(1)).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-3));
+        assertThat(m.rows(20_000)).isCloseTo(20_000 * (1 - Math.exp(-1)), org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(m.writeMillis(0, 0, 1_000, 0)).isCloseTo(25 + 0.01 * m.rows(1_000), org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(m.writeMillis(0, 1_500, 1_000, 0)).isCloseTo(5 * (25 + 0.01 * m.rows(1_000)), org.assertj.core.api.Assertions.within(1e-9));
+    }
+}
