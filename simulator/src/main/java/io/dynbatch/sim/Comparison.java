@@ -28,8 +28,10 @@ public final class Comparison {
     }
 
     private final Map<String, Totals> totals = new LinkedHashMap<>();
+    private final List<ArmResult> results;
 
     public Comparison(List<ArmResult> results) {
+        this.results = List.copyOf(results);
         Map<String, List<ArmResult>> byArm = new LinkedHashMap<>();
         for (ArmResult r : results) {
             byArm.computeIfAbsent(r.arm(), a -> new ArrayList<>()).add(r);
@@ -91,6 +93,27 @@ public final class Comparison {
         return cheapestStaticByTransactions()
                 .map(s -> adaptive().transactionsPer1k() / s.transactionsPer1k())
                 .orElse(Double.NaN);
+    }
+
+    /**
+     * Per scenario (in order), adaptive's transactions per 1k and DB time per 1k divided by those of
+     * {@code staticArm}.
+     */
+    public Map<String, double[]> perScenarioRatios(String staticArm) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        for (ArmResult a : results) {
+            if (!a.kind().equals("adaptive")) {
+                continue;
+            }
+            for (ArmResult s : results) {
+                if (s.scenario().equals(a.scenario()) && s.arm().equals(staticArm)) {
+                    out.put(a.scenario(), new double[] {
+                        a.transactionsPer1k() / s.transactionsPer1k(), a.dbMillisPer1k() / s.dbMillisPer1k()
+                    });
+                }
+            }
+        }
+        return out;
     }
 
     /** Adaptive DB time per 1k / that of the cheapest qualifying static arm (NaN if none qualifies). */

@@ -102,6 +102,10 @@ public final class ResultTable {
                     "adaptive / cheapest static: transactions %.2f, DB time %.2f (must-show: both <= 0.50: %s)%n",
                     c.transactionRatio(), c.dbTimeRatio(),
                     c.transactionRatio() <= 0.5 && c.dbTimeRatio() <= 0.5 ? "yes" : "NO"));
+            sb.append("per scenario, adaptive / ").append(byTx.get().arm()).append(" (transactions, DB time):");
+            c.perScenarioRatios(byTx.get().arm()).forEach((scenario, r) ->
+                    sb.append(String.format(Locale.ROOT, " %s %.2f, %.2f;", scenario, r[0], r[1])));
+            sb.append(System.lineSeparator());
         } else {
             Comparison.Totals best = c.bestStatic();
             sb.append(String.format(Locale.ROOT,

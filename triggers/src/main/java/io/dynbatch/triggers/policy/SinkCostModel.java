@@ -35,6 +35,9 @@ public final class SinkCostModel {
     private double sxy;
     private double err;
 
+    /** The last solution, valid until the sums change. */
+    private double[] solution;
+
     /**
      * @param priorPerCallMillis {@code a0}
      * @param priorPerElementMillis {@code b0}
@@ -81,6 +84,7 @@ public final class SinkCostModel {
         if (w > 0) { // the first sample only measures the prior's error, not the model's
             err = forgetting * err + (1 - forgetting) * Math.abs(millis - predictMillis(size));
         }
+        solution = null;
         w = forgetting * w + 1;
         sx = forgetting * sx + size;
         sy = forgetting * sy + millis;
@@ -115,6 +119,13 @@ public final class SinkCostModel {
     }
 
     private double[] solve() {
+        if (solution == null) {
+            solution = fit();
+        }
+        return solution;
+    }
+
+    private double[] fit() {
         double pa = priorWeight;
         double pb = priorWeight * referenceSize * referenceSize;
         double m00 = w + pa;
@@ -152,6 +163,7 @@ public final class SinkCostModel {
 
     /** Restores the state written by {@link #writeTo}. */
     public void readFrom(double[] in, int offset) {
+        solution = null;
         w = in[offset];
         sx = in[offset + 1];
         sy = in[offset + 2];

@@ -1,0 +1,10 @@
+/**
+ * Pure flush policies for the batching triggers: plain Java, no Flink types, time from an injected
+ * clock, state representable as a few primitives. {@link io.dynbatch.triggers.policy.AdaptivePolicy}
+ * decides one key's flush deadline and size; it is built from {@link
+ * io.dynbatch.triggers.policy.DecayedRate} (arrival rate, writer load), {@link
+ * io.dynbatch.triggers.policy.SinkCostModel} (learned write cost) and {@link
+ * io.dynbatch.triggers.policy.KeyLearning} (what is kept per key). The Flink trigger and the
+ * simulator drive the very same classes.
+ */
+package io.dynbatch.triggers.policy;
