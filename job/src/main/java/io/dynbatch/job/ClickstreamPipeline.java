@@ -11,8 +11,10 @@ import io.dynbatch.job.parse.RouteLateEvents;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.FlushToDatabase;
 import io.dynbatch.job.sink.RetryPolicy;
+import io.dynbatch.triggers.AdaptiveBatchTrigger;
 import io.dynbatch.triggers.KeyJitter;
 import io.dynbatch.triggers.StaticBatchTrigger;
+import io.dynbatch.triggers.policy.AdaptivePolicyConfig;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
@@ -20,6 +22,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.GlobalWindows;
+import org.apache.flink.streaming.api.windowing.triggers.Trigger;
 import org.apache.flink.streaming.api.windowing.windows.GlobalWindow;
 
 import java.time.Duration;
@@ -62,17 +65,21 @@ public final class ClickstreamPipeline {
 
         ShardKeys shardKeys = new ShardKeys(options.shards, options.maxParallelism);
         ShardKeySelector byShard = new ShardKeySelector(shardKeys);
-        String arm = "static";
-        StaticBatchTrigger<ClickEvent, GlobalWindow> trigger = StaticBatchTrigger
-                .<ClickEvent, GlobalWindow>of(options.batchSize, options.batchDelay)
-                .withJitter(KeyJitter.upTo(options.jitter, byShard))
-                .withMetricsArm(arm);
+        String arm = options.trigger;
+        boolean adaptive = arm.equals("adaptive");
+        Trigger<ClickEvent, GlobalWindow> trigger = adaptive
+                ? AdaptiveBatchTrigger.<ClickEvent, GlobalWindow>of(AdaptivePolicyConfig.withSlo(options.slo))
+                        .withJitter(KeyJitter.upTo(options.jitter, byShard))
+                        .withMetricsArm(arm)
+                : StaticBatchTrigger.<ClickEvent, GlobalWindow>of(options.batchSize, options.batchDelay)
+                        .withJitter(KeyJitter.upTo(options.jitter, byShard))
+                        .withMetricsArm(arm);
 
         SingleOutputStreamOperator<BatchReceipt> receipts = events
                 .keyBy(byShard)
                 .window(GlobalWindows.create())
                 .trigger(trigger)
-                .aggregate(new CompactRows(), new FlushToDatabase(arm, database, shardKeys, RetryPolicy.defaults()))
+                .aggregate(new CompactRows(), new FlushToDatabase(arm, database, shardKeys, RetryPolicy.defaults(), adaptive))
                 .name("batch-and-flush-" + arm)
                 .uid("batch-and-flush-" + arm);
         sinks.receipts(receipts);

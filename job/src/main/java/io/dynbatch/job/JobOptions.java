@@ -42,6 +42,8 @@ public final class JobOptions implements Serializable {
             "  --pages N                 distinct pages (default: 500)",
             "  --seed N                  generator seed (default: 42)",
             "  --start-delay D           time from job build to the first event (default: 5s)",
+            "  --trigger static|adaptive flush policy (default: static); the arm's name in metrics and reports",
+            "  --slo D                   adaptive trigger: insight-latency SLO, ingest to commit (default: 2s)",
             "  --batch-size N            static trigger: flush at N events (default: 5000)",
             "  --batch-delay D           static trigger: flush D after a batch's first event (default: 1s)",
             "  --jitter D                per-shard timer jitter, <= batch-delay (default: 100ms)",
@@ -54,7 +56,7 @@ public final class JobOptions implements Serializable {
     private static final Set<String> KNOWN = Set.of("kafka-bootstrap", "kafka-topic", "kafka-group",
             "kafka-starting-offsets", "kafka-properties", "allowed-lateness", "jdbc-url", "jdbc-user", "jdbc-password-env", "table",
             "dead-letter-table", "parallelism", "shards", "max-parallelism", "events", "duration", "bursts", "pages",
-            "seed", "start-delay", "batch-size", "batch-delay", "jitter", "max-record-bytes", "checkpoint-interval",
+            "seed", "start-delay", "trigger", "slo", "batch-size", "batch-delay", "jitter", "max-record-bytes", "checkpoint-interval",
             "web-ports", "results", "help");
 
     public String kafkaBootstrap;
@@ -77,6 +79,8 @@ public final class JobOptions implements Serializable {
     public int pages = 500;
     public long seed = 42;
     public Duration startDelay = Duration.ofSeconds(5);
+    public String trigger = "static";
+    public Duration slo = Duration.ofSeconds(2);
     public long batchSize = 5_000;
     public Duration batchDelay = Duration.ofSeconds(1);
     public Duration jitter = Duration.ofMillis(100);
@@ -128,6 +132,14 @@ public final class JobOptions implements Serializable {
         o.pages = intAtLeast(p, "pages", o.pages, 1);
         o.seed = longAtLeast(p, "seed", o.seed, Long.MIN_VALUE);
         o.startDelay = duration(p, "start-delay", o.startDelay);
+        o.trigger = p.get("trigger", o.trigger);
+        if (!o.trigger.equals("static") && !o.trigger.equals("adaptive")) {
+            throw new IllegalArgumentException("--trigger must be static or adaptive, got '" + o.trigger + "'");
+        }
+        o.slo = duration(p, "slo", o.slo);
+        if (o.slo.isZero()) {
+            throw new IllegalArgumentException("--slo must be > 0");
+        }
         o.batchSize = longAtLeast(p, "batch-size", o.batchSize, 1);
         o.batchDelay = duration(p, "batch-delay", o.batchDelay);
         o.jitter = duration(p, "jitter", o.jitter);

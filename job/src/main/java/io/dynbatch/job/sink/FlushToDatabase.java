@@ -6,6 +6,8 @@ import io.dynbatch.job.model.BatchReceipt;
 import io.dynbatch.job.model.DeadLetter;
 import io.dynbatch.job.model.RowKey;
 
+import io.dynbatch.triggers.SinkFeedback;
+
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -26,6 +28,7 @@ import org.apache.flink.util.OutputTag;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +58,7 @@ public class FlushToDatabase extends ProcessWindowFunction<PendingBatch, BatchRe
     private final DatabaseSettings database;
     private final ShardKeys shardKeys;
     private final RetryPolicy retryPolicy;
+    private final boolean feedSinkCost;
 
     private final MapStateDescriptor<RowKey, Long> totalsDesc =
             new MapStateDescriptor<>("row-totals", TypeInformation.of(RowKey.class), Types.LONG);
@@ -75,7 +79,13 @@ public class FlushToDatabase extends ProcessWindowFunction<PendingBatch, BatchRe
     private transient Histogram writeMillis;
     private transient Counter rejectedRows;
 
-    public FlushToDatabase(String arm, DatabaseSettings database, ShardKeys shardKeys, RetryPolicy retryPolicy) {
+    /**
+     * @param feedSinkCost after each commit, report (batch size, write time) to the trigger through
+     *     window state ({@link SinkFeedback}), for the adaptive trigger's cost model
+     */
+    public FlushToDatabase(String arm, DatabaseSettings database, ShardKeys shardKeys, RetryPolicy retryPolicy,
+            boolean feedSinkCost) {
+        this.feedSinkCost = feedSinkCost;
         this.arm = arm;
         this.database = database;
         this.shardKeys = shardKeys;
@@ -120,7 +130,11 @@ public class FlushToDatabase extends ProcessWindowFunction<PendingBatch, BatchRe
         long start = System.nanoTime();
         ResilientBatchWriter.Outcome outcome = writer.write(rows, newTotals);
         long commitTime = System.currentTimeMillis();
-        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+        long tookNanos = System.nanoTime() - start;
+        long tookMillis = tookNanos / 1_000_000;
+        if (feedSinkCost) {
+            SinkFeedback.record(context.windowState(), batch.events, Duration.ofNanos(tookNanos));
+        }
 
         long rejectedEvents = 0;
         for (int r = 0; r < rows.size(); r++) {
