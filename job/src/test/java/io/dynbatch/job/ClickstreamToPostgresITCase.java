@@ -10,7 +10,6 @@ import io.dynbatch.job.sink.TotalsTable;
 import io.dynbatch.job.source.ClickstreamGenerator;
 import io.dynbatch.job.source.ClickstreamGeneratorSource;
 
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -35,10 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClickstreamToPostgresITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = FlinkTestCluster.twoSlots();
 
     @ParameterizedTest(name = "trigger={0}")
     @ValueSource(strings = {"static", "adaptive"})

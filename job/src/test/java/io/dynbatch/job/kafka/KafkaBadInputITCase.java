@@ -1,6 +1,7 @@
 package io.dynbatch.job.kafka;
 
 import io.dynbatch.job.DynbatchJob;
+import io.dynbatch.job.FlinkTestCluster;
 import io.dynbatch.job.JobOptions;
 import io.dynbatch.job.PostgresForTests;
 import io.dynbatch.job.model.ClickEvent;
@@ -11,7 +12,6 @@ import io.dynbatch.job.source.ClickstreamGenerator;
 import io.dynbatch.job.tools.KafkaLoadGenerator;
 
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,10 +38,7 @@ class KafkaBadInputITCase {
     private static final int PARTITIONS = 2;
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    static final MiniClusterExtension FLINK = FlinkTestCluster.twoSlots();
 
     private static JobOptions options(String bootstrap, String topic, String deadLetterTable) {
         return JobOptions.fromArgs("--kafka-bootstrap", bootstrap, "--kafka-topic", topic, "--kafka-group", topic,
