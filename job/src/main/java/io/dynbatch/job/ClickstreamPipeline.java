@@ -79,7 +79,8 @@ public final class ClickstreamPipeline {
                 .keyBy(byShard)
                 .window(GlobalWindows.create())
                 .trigger(trigger)
-                .aggregate(new CompactRows(), new FlushToDatabase(arm, database, shardKeys, RetryPolicy.defaults(), adaptive))
+                .aggregate(new CompactRows(), new FlushToDatabase(arm, database, shardKeys, RetryPolicy.defaults(), adaptive,
+                        options.allowedLateness))
                 .name("batch-and-flush-" + arm)
                 .uid("batch-and-flush-" + arm);
         sinks.receipts(receipts);

@@ -82,10 +82,13 @@ public final class DynbatchJob {
         }
     }
 
-    private static void configure(StreamExecutionEnvironment env, JobOptions options) {
+    /** Parallelism, key groups and checkpointing (exactly-once barriers) from the options. */
+    public static void configure(StreamExecutionEnvironment env, JobOptions options) {
         env.setParallelism(options.parallelism);
         env.setMaxParallelism(options.maxParallelism);
         env.enableCheckpointing(options.checkpointInterval.toMillis());
+        env.getCheckpointConfig().setCheckpointTimeout(options.checkpointTimeout.toMillis());
+        env.getCheckpointConfig().setMinPauseBetweenCheckpoints(options.checkpointMinPause.toMillis());
     }
 
     /**

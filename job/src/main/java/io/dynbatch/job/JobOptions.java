@@ -49,6 +49,8 @@ public final class JobOptions implements Serializable {
             "  --jitter D                per-shard timer jitter, <= batch-delay (default: 100ms)",
             "  --max-record-bytes N      larger records are dead-lettered (default: 4096)",
             "  --checkpoint-interval D   (default: 10s)",
+            "  --checkpoint-timeout D    (default: 2min)",
+            "  --checkpoint-min-pause D  minimum pause between checkpoints (default: 1s)",
             "  --web-ports RANGE         web UI port(s) of the embedded cluster, first free one wins (default: 8081-8099)",
             "  --results FILE            summary CSV (default: results/demo-summary.csv)",
             "  --help");
@@ -56,7 +58,7 @@ public final class JobOptions implements Serializable {
     private static final Set<String> KNOWN = Set.of("kafka-bootstrap", "kafka-topic", "kafka-group",
             "kafka-starting-offsets", "kafka-properties", "allowed-lateness", "jdbc-url", "jdbc-user", "jdbc-password-env", "table",
             "dead-letter-table", "parallelism", "shards", "max-parallelism", "events", "duration", "bursts", "pages",
-            "seed", "start-delay", "trigger", "slo", "batch-size", "batch-delay", "jitter", "max-record-bytes", "checkpoint-interval",
+            "seed", "start-delay", "trigger", "slo", "batch-size", "batch-delay", "jitter", "max-record-bytes", "checkpoint-interval", "checkpoint-timeout", "checkpoint-min-pause",
             "web-ports", "results", "help");
 
     public String kafkaBootstrap;
@@ -86,6 +88,8 @@ public final class JobOptions implements Serializable {
     public Duration jitter = Duration.ofMillis(100);
     public int maxRecordBytes = 4096;
     public Duration checkpointInterval = Duration.ofSeconds(10);
+    public Duration checkpointTimeout = Duration.ofMinutes(2);
+    public Duration checkpointMinPause = Duration.ofSeconds(1);
     public String webPorts = "8081-8099";
     public String results = "results/demo-summary.csv";
     public boolean help;
@@ -148,6 +152,11 @@ public final class JobOptions implements Serializable {
         }
         o.maxRecordBytes = intAtLeast(p, "max-record-bytes", o.maxRecordBytes, 64);
         o.checkpointInterval = duration(p, "checkpoint-interval", o.checkpointInterval);
+        o.checkpointTimeout = duration(p, "checkpoint-timeout", o.checkpointTimeout);
+        o.checkpointMinPause = duration(p, "checkpoint-min-pause", o.checkpointMinPause);
+        if (o.checkpointInterval.toMillis() < 10 || o.checkpointTimeout.toMillis() < 10) {
+            throw new IllegalArgumentException("--checkpoint-interval and --checkpoint-timeout must be >= 10ms");
+        }
         o.webPorts = p.get("web-ports", o.webPorts);
         if (!o.webPorts.matches("\\d{1,5}(-\\d{1,5})?")) {
             throw new IllegalArgumentException("--web-ports must be a port or a range like 8081-8099");

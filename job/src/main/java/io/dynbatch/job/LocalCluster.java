@@ -2,6 +2,7 @@ package io.dynbatch.job;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
@@ -29,6 +30,7 @@ final class LocalCluster implements AutoCloseable {
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_PORT, ports);
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
+        conf.set(StateBackendOptions.STATE_BACKEND, "hashmap"); // RocksDB on real clusters: deploy/flink/config.yaml
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf)
                 .setNumTaskManagers(1)

@@ -5,12 +5,19 @@ import io.dynbatch.job.model.DeadLetter;
 import io.dynbatch.job.source.ClickstreamGenerator;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Sends events older than {@code watermark - allowedLateness} to the {@link #LATE} output (as dead
@@ -18,7 +25,7 @@ import java.time.Duration;
  * row is closed, its total may already be final downstream. Late events are accounted for, never
  * silently dropped.
  */
-public class RouteLateEvents extends ProcessFunction<ClickEvent, ClickEvent> {
+public class RouteLateEvents extends ProcessFunction<ClickEvent, ClickEvent> implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
 
@@ -26,6 +33,9 @@ public class RouteLateEvents extends ProcessFunction<ClickEvent, ClickEvent> {
 
     private final long allowedLatenessMillis;
     private transient Counter late;
+    /** Highest watermark seen, checkpointed: after a restore lateness is judged against it at least. */
+    private transient long watermarkFloor;
+    private transient ListState<Long> watermarkFloorState;
 
     public RouteLateEvents(Duration allowedLateness) {
         this.allowedLatenessMillis = allowedLateness.toMillis();
@@ -37,8 +47,32 @@ public class RouteLateEvents extends ProcessFunction<ClickEvent, ClickEvent> {
     }
 
     @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        watermarkFloorState.update(List.of(watermarkFloor));
+    }
+
+    /**
+     * Watermarks are not checkpointed: a restored job starts from none. Without a floor, events
+     * judged late before a failure could pass after it, into rows already pruned from state. A
+     * restore takes the lowest floor of all subtasks (union state, so rescaling works): every
+     * downstream shard pruned only below the minimum of its inputs' watermarks, so that floor
+     * keeps every event of a pruned row late, and it is the floor that dead-letters fewest.
+     */
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        watermarkFloorState = context.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>("late-watermark-floor", Types.LONG));
+        long lowest = Long.MAX_VALUE;
+        for (Long floor : watermarkFloorState.get()) {
+            lowest = Math.min(lowest, floor);
+        }
+        watermarkFloor = lowest == Long.MAX_VALUE ? Long.MIN_VALUE : lowest;
+    }
+
+    @Override
     public void processElement(ClickEvent event, Context ctx, Collector<ClickEvent> out) {
-        long watermark = ctx.timerService().currentWatermark();
+        long watermark = Math.max(watermarkFloor, ctx.timerService().currentWatermark());
+        watermarkFloor = watermark;
         if (watermark != Long.MIN_VALUE && event.ingestTime < watermark - allowedLatenessMillis) {
             late.inc();
             ctx.output(LATE, new DeadLetter("late_event",

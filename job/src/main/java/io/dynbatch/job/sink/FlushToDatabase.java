@@ -9,11 +9,8 @@ import io.dynbatch.job.model.RowKey;
 import io.dynbatch.triggers.SinkFeedback;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.jdbc.datasource.connections.SimpleJdbcConnectionProvider;
 import org.apache.flink.metrics.Counter;
@@ -60,8 +57,6 @@ public class FlushToDatabase extends ProcessWindowFunction<PendingBatch, BatchRe
     private final RetryPolicy retryPolicy;
     private final boolean feedSinkCost;
 
-    private final MapStateDescriptor<RowKey, Long> totalsDesc =
-            new MapStateDescriptor<>("row-totals", TypeInformation.of(RowKey.class), Types.LONG);
     private final ValueStateDescriptor<Long> batchSeqDesc = new ValueStateDescriptor<>("batch-seq", Types.LONG);
 
     /** Rows the database refused permanently (after bisection), one dead letter per row. */
@@ -69,7 +64,9 @@ public class FlushToDatabase extends ProcessWindowFunction<PendingBatch, BatchRe
 
     private transient SimpleJdbcConnectionProvider connections;
     private transient ResilientBatchWriter writer;
-    private transient MapState<RowKey, Long> totals;
+    private final long allowedLatenessMillis;
+    private transient RowTotalsState totals;
+    private transient Counter prunedRows;
     private transient ValueState<Long> batchSeq;
     private transient Counter eventsWritten;
     private transient Counter rowsWritten;
@@ -82,10 +79,13 @@ public class FlushToDatabase extends ProcessWindowFunction<PendingBatch, BatchRe
     /**
      * @param feedSinkCost after each commit, report (batch size, write time) to the trigger through
      *     window state ({@link SinkFeedback}), for the adaptive trigger's cost model
+     * @param allowedLateness per-row totals of minutes that closed before {@code watermark -
+     *     allowedLateness} are pruned from state (the late-event router uses the same bound)
      */
     public FlushToDatabase(String arm, DatabaseSettings database, ShardKeys shardKeys, RetryPolicy retryPolicy,
-            boolean feedSinkCost) {
+            boolean feedSinkCost, Duration allowedLateness) {
         this.feedSinkCost = feedSinkCost;
+        this.allowedLatenessMillis = allowedLateness.toMillis();
         this.arm = arm;
         this.database = database;
         this.shardKeys = shardKeys;
@@ -98,7 +98,7 @@ public class FlushToDatabase extends ProcessWindowFunction<PendingBatch, BatchRe
         writer = new ResilientBatchWriter(new TotalsTable(database.totalsTable()), new ProviderConnections(connections),
                 retryPolicy, new CircuitBreaker(3, 1_000, 15_000, System::currentTimeMillis), Thread::sleep,
                 () -> ThreadLocalRandom.current().nextDouble());
-        totals = getRuntimeContext().getMapState(totalsDesc);
+        totals = new RowTotalsState(getRuntimeContext(), allowedLatenessMillis);
         batchSeq = getRuntimeContext().getState(batchSeqDesc);
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("dynbatch").addGroup("arm", arm);
         eventsWritten = group.counter("eventsWritten");
@@ -108,6 +108,7 @@ public class FlushToDatabase extends ProcessWindowFunction<PendingBatch, BatchRe
         dbMillis = group.counter("dbMillis");
         writeMillis = group.histogram("writeMillis", new DescriptiveStatisticsHistogram(1024));
         rejectedRows = group.counter("rejectedRows");
+        prunedRows = group.counter("prunedRows");
         group.gauge("circuitBreakerState", () -> writer.breaker().state().code());
     }
 
@@ -122,9 +123,8 @@ public class FlushToDatabase extends ProcessWindowFunction<PendingBatch, BatchRe
         long[] newTotals = new long[batch.rowCounts.size()];
         int i = 0;
         for (Map.Entry<RowKey, Long> row : batch.rowCounts.entrySet()) {
-            Long before = totals.get(row.getKey());
             rows.add(row.getKey());
-            newTotals[i++] = (before == null ? 0L : before) + row.getValue();
+            newTotals[i++] = totals.get(row.getKey()) + row.getValue();
         }
 
         long start = System.nanoTime();
@@ -146,6 +146,7 @@ public class FlushToDatabase extends ProcessWindowFunction<PendingBatch, BatchRe
                 totals.put(rows.get(r), newTotals[r]);
             }
         }
+        prunedRows.inc(totals.pruneClosedRows(context.currentWatermark()));
         long seq = batchSeq.value() == null ? 1 : batchSeq.value() + 1;
         batchSeq.update(seq);
 

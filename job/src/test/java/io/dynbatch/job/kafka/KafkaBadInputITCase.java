@@ -41,10 +41,8 @@ class KafkaBadInputITCase {
     static final MiniClusterExtension FLINK = FlinkTestCluster.twoSlots();
 
     private static JobOptions options(String bootstrap, String topic, String deadLetterTable) {
-        return JobOptions.fromArgs("--kafka-bootstrap", bootstrap, "--kafka-topic", topic, "--kafka-group", topic,
-                "--kafka-starting-offsets", "earliest", "--parallelism", "2", "--shards", "4", "--events", "12000",
-                "--duration", "3s", "--pages", "60", "--batch-size", "500", "--batch-delay", "300ms",
-                "--jitter", "50ms", "--dead-letter-table", deadLetterTable);
+        return KafkaJobRun.options(bootstrap, topic, deadLetterTable, "--events", "12000", "--duration", "3s",
+                "--pages", "60");
     }
 
     /** Bad records of every kind, with the reason each must be dead-lettered for. */

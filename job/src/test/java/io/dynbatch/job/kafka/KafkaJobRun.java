@@ -1,6 +1,7 @@
 package io.dynbatch.job.kafka;
 
 import io.dynbatch.job.ClickstreamPipeline;
+import io.dynbatch.job.DynbatchJob;
 import io.dynbatch.job.JobOptions;
 import io.dynbatch.job.PipelineSinks;
 import io.dynbatch.job.model.BatchReceipt;
@@ -12,19 +13,39 @@ import io.dynbatch.job.source.KafkaClickSource;
 
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.kafka.common.TopicPartition;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Starts the job on the test MiniCluster, reading a topic up to known end offsets (so it ends). */
 final class KafkaJobRun {
 
     private KafkaJobRun() {}
+
+    /**
+     * Options for a Kafka ITCase: the topic (also the consumer group), earliest offsets, 4 shards,
+     * small batches; {@code extra} options come last and win.
+     */
+    static JobOptions options(String bootstrap, String topic, String deadLetterTable, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--kafka-bootstrap", bootstrap, "--kafka-topic", topic,
+                "--kafka-group", topic, "--kafka-starting-offsets", "earliest", "--parallelism", "2", "--shards", "4",
+                "--batch-size", "500", "--batch-delay", "300ms", "--jitter", "50ms", "--checkpoint-interval", "500ms",
+                "--checkpoint-min-pause", "100ms", "--dead-letter-table", deadLetterTable));
+        args.addAll(List.of(extra));
+        return JobOptions.fromArgs(args.toArray(new String[0]));
+    }
 
     /** End offsets when record {@code i} of {@code records} went to partition {@code i % partitions}. */
     static Map<TopicPartition, Long> endOffsets(String topic, int partitions, long records) {
@@ -37,11 +58,20 @@ final class KafkaJobRun {
 
     static JobClient start(JobOptions options, DatabaseSettings database, Map<TopicPartition, Long> endOffsets)
             throws Exception {
+        return start(options, database, endOffsets, null);
+    }
+
+    /** Starts the job, restoring from {@code savepoint} when it is not null. Restarts: fixed delay. */
+    static JobClient start(JobOptions options, DatabaseSettings database, Map<TopicPartition, Long> endOffsets,
+            String savepoint) throws Exception {
         DatabaseSchema.ensure(database, options.deadLetterTable);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(options.parallelism);
-        env.setMaxParallelism(options.maxParallelism);
-        env.enableCheckpointing(1000);
+        DynbatchJob.configure(env, options);
+        Configuration restarts = new Configuration();
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 50);
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        env.configure(restarts);
         KafkaSource<String> source = KafkaClickSource.builder(options)
                 .setBounded(OffsetsInitializer.offsets(endOffsets))
                 .build();
@@ -57,6 +87,11 @@ final class KafkaJobRun {
                         .name("dead-letters");
             }
         });
-        return env.executeAsync("kafka-it");
+        StreamGraph graph = env.getStreamGraph();
+        graph.setJobName("kafka-it");
+        if (savepoint != null) {
+            graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint));
+        }
+        return env.executeAsync(graph);
     }
 }

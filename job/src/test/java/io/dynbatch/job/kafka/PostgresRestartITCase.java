@@ -57,10 +57,8 @@ class PostgresRestartITCase {
         String bootstrap = KafkaForTests.bootstrapServers();
         String topic = PostgresForTests.uniqueName("clicks");
         DatabaseSettings database = new DatabaseSettings(url, "postgres", null, "restart_totals");
-        JobOptions options = JobOptions.fromArgs("--kafka-bootstrap", bootstrap, "--kafka-topic", topic,
-                "--kafka-group", topic, "--kafka-starting-offsets", "earliest", "--parallelism", "2", "--shards", "4",
-                "--events", "24000", "--duration", "6s", "--pages", "80", "--batch-size", "400", "--batch-delay", "200ms",
-                "--jitter", "50ms", "--dead-letter-table", "restart_dead");
+        JobOptions options = KafkaJobRun.options(bootstrap, topic, "restart_dead", "--events", "24000",
+                "--duration", "6s", "--pages", "80", "--batch-size", "400", "--batch-delay", "200ms");
         KafkaLoadGenerator.createTopic(bootstrap, topic, PARTITIONS);
         ClickstreamGenerator generator = DynbatchJob.generator(options, System.currentTimeMillis() + 1000);
 

@@ -1,0 +1,87 @@
+package io.dynbatch.job.sink;
+
+import io.dynbatch.job.model.RowKey;
+
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * One shard's running per-row totals in keyed state, bounded: rows whose minute has closed (its
+ * end is at or before {@code watermark - allowedLateness}) are pruned. The oldest minute still in
+ * state is tracked, so a prune pass runs only when something can actually be pruned (about once
+ * per minute per shard), not on every batch.
+ *
+ * <p>Safe because {@code RouteLateEvents} dead-letters every event older than its (upstream, hence
+ * higher or equal) watermark minus the same allowed lateness: no event for a pruned row reaches
+ * the shard afterwards.
+ */
+final class RowTotalsState {
+
+    static final long MINUTE_MILLIS = 60_000L;
+
+    private final MapState<RowKey, Long> totals;
+    private final ValueState<Long> oldestMinute;
+    private final long allowedLatenessMillis;
+
+    RowTotalsState(RuntimeContext context, long allowedLatenessMillis) {
+        this.totals = context.getMapState(
+                new MapStateDescriptor<>("row-totals", TypeInformation.of(RowKey.class), Types.LONG));
+        this.oldestMinute = context.getState(new ValueStateDescriptor<>("oldest-minute", Types.LONG));
+        this.allowedLatenessMillis = allowedLatenessMillis;
+    }
+
+    /** The row's total so far (0 if new). */
+    long get(RowKey row) throws Exception {
+        Long total = totals.get(row);
+        return total == null ? 0L : total;
+    }
+
+    void put(RowKey row, long total) throws Exception {
+        totals.put(row, total);
+        Long oldest = oldestMinute.value();
+        if (oldest == null || row.minute < oldest) {
+            oldestMinute.update(row.minute);
+        }
+    }
+
+    /**
+     * Removes the rows whose minute closed before {@code watermark - allowedLateness}.
+     *
+     * @return rows removed
+     */
+    int pruneClosedRows(long watermark) throws Exception {
+        Long oldest = oldestMinute.value();
+        if (oldest == null || watermark == Long.MIN_VALUE) {
+            return 0;
+        }
+        long horizon = watermark - allowedLatenessMillis;
+        if (oldest + MINUTE_MILLIS > horizon) {
+            return 0;
+        }
+        int removed = 0;
+        long stillOldest = Long.MAX_VALUE;
+        for (Iterator<Map.Entry<RowKey, Long>> it = totals.iterator(); it.hasNext(); ) {
+            long minute = it.next().getKey().minute;
+            if (minute + MINUTE_MILLIS <= horizon) {
+                it.remove();
+                removed++;
+            } else {
+                stillOldest = Math.min(stillOldest, minute);
+            }
+        }
+        if (stillOldest == Long.MAX_VALUE) {
+            oldestMinute.clear();
+        } else {
+            oldestMinute.update(stillOldest);
+        }
+        return removed;
+    }
+}

@@ -1,0 +1,154 @@
+package io.dynbatch.job.kafka;
+
+import io.dynbatch.job.DynbatchJob;
+import io.dynbatch.job.JobOptions;
+import io.dynbatch.job.PostgresForTests;
+import io.dynbatch.job.sink.DatabaseSettings;
+import io.dynbatch.job.sink.TotalsTable;
+import io.dynbatch.job.source.ClickstreamGenerator;
+import io.dynbatch.job.tools.KafkaLoadGenerator;
+
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static io.dynbatch.job.kafka.PostgresRestartITCase.awaitCondition;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * TaskManagers are killed mid-stream (all live ones, so the failure hits the running job wherever
+ * its tasks are; fresh TaskManagers replace them). The job restarts from its last
+ * checkpoint; the totals must end exactly equal to the truth, and a concurrent reader must never
+ * see a total go down.
+ */
+class FailoverITCase {
+
+    private static final int PARTITIONS = 2;
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(2)
+            .setNumberSlotsPerTaskManager(1)
+            .build());
+
+    /** Indices of the live TaskManagers of the shared MiniCluster (killed ones keep their index). */
+    private static final List<Integer> LIVE = new ArrayList<>(List.of(0, 1));
+    private static int started = 2;
+
+    @Test
+    void oneTaskManagerFailure(@InjectMiniCluster MiniCluster cluster) throws Exception {
+        runWithFailures(cluster, 1);
+    }
+
+    @Test
+    void threeFailuresInOneRun(@InjectMiniCluster MiniCluster cluster) throws Exception {
+        runWithFailures(cluster, 3);
+    }
+
+    private void runWithFailures(MiniCluster cluster, int failures) throws Exception {
+        String bootstrap = KafkaForTests.bootstrapServers();
+        String topic = PostgresForTests.uniqueName("clicks");
+        DatabaseSettings database = PostgresForTests.freshSettings("failover_totals");
+        JobOptions options = KafkaJobRun.options(bootstrap, topic, PostgresForTests.uniqueName("failover_dead"),
+                "--events", String.valueOf(4_000 + 4_000 * failures), "--duration", (4 + 4 * failures) + "s",
+                "--pages", "80");
+        KafkaLoadGenerator.createTopic(bootstrap, topic, PARTITIONS);
+        ClickstreamGenerator generator = DynbatchJob.generator(options, System.currentTimeMillis() + 1000);
+        FlinkRest rest = new FlinkRest(cluster);
+
+        JobClient job = KafkaJobRun.start(options, database,
+                KafkaJobRun.endOffsets(topic, PARTITIONS, generator.totalEvents()));
+        try (MonotonicTotalsWatcher watcher = new MonotonicTotalsWatcher(PostgresForTests.url(), database.totalsTable());
+                KafkaLoadGenerator load = new KafkaLoadGenerator(bootstrap, topic, PARTITIONS)) {
+            CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
+                try {
+                    load.play(generator, false);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            for (int f = 1; f <= failures; f++) {
+                long checkpointsBefore = rest.completedCheckpoints(job.getJobID());
+                long committedBefore = sum(database);
+                awaitCondition("a new checkpoint and new rows before failure " + f, Duration.ofSeconds(90),
+                        () -> quietly(() -> rest.completedCheckpoints(job.getJobID()) > checkpointsBefore
+                                && sum(database) > committedBefore));
+                killAllTaskManagers(cluster);
+                long checkpointsAtKill = rest.completedCheckpoints(job.getJobID());
+                awaitCondition("recovery from failure " + f + " (a checkpoint completed after it)", Duration.ofSeconds(90),
+                        () -> quietly(() -> rest.completedCheckpoints(job.getJobID()) > checkpointsAtKill));
+            }
+            long restarts = restartsSoFar(cluster, job);
+            producing.get(2, TimeUnit.MINUTES);
+            job.getJobExecutionResult().get(3, TimeUnit.MINUTES);
+
+            try (Connection c = PostgresForTests.connect()) {
+                var inDatabase = new TotalsTable(database.totalsTable()).readAll(c);
+                long total = inDatabase.values().stream().mapToLong(Long::longValue).sum();
+                System.out.printf("Failover x%d: produced %d, database total %d, restarts %d, reader polls %d, "
+                        + "decreases seen %d%n", failures, generator.totalEvents(), total, restarts, watcher.polls(),
+                        watcher.decreases().size());
+                assertThat(inDatabase).containsExactlyInAnyOrderEntriesOf(generator.expectedTotals());
+            }
+            assertThat(restarts).as("restarts").isGreaterThanOrEqualTo(failures);
+            assertThat(watcher.polls()).isPositive();
+            assertThat(watcher.decreases()).as("totals a reader saw go down").isEmpty();
+        }
+    }
+
+    /**
+     * Kills every live TaskManager (so the failure hits the job wherever the scheduler placed its
+     * tasks) and starts as many fresh ones for the restart.
+     */
+    private static void killAllTaskManagers(MiniCluster cluster) throws Exception {
+        for (int index : LIVE) {
+            cluster.terminateTaskManager(index).get(30, TimeUnit.SECONDS);
+        }
+        int count = LIVE.size();
+        LIVE.clear();
+        for (int i = 0; i < count; i++) {
+            cluster.startTaskManager();
+            LIVE.add(started++);
+        }
+    }
+
+    /** Restarts so far: the highest execution attempt number of any task (0 before the first). */
+    private static long restartsSoFar(MiniCluster cluster, JobClient job) throws Exception {
+        int highest = 0;
+        for (var vertex : cluster.getExecutionGraph(job.getJobID()).get(30, TimeUnit.SECONDS).getAllExecutionVertices()) {
+            highest = Math.max(highest, vertex.getCurrentExecutionAttempt().getAttemptNumber());
+        }
+        return highest;
+    }
+
+    private static long sum(DatabaseSettings database) {
+        try (Connection c = PostgresForTests.connect()) {
+            return new TotalsTable(database.totalsTable()).sumEvents(c);
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    interface Check {
+        boolean test() throws Exception;
+    }
+
+    static boolean quietly(Check check) {
+        try {
+            return check.test();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.dynbatch.job.kafka;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** Reads job facts from the MiniCluster's REST API, as the Flink web UI does. */
+final class FlinkRest {
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ObjectMapper json = new ObjectMapper();
+    private final URI base;
+
+    FlinkRest(MiniCluster cluster) throws Exception {
+        this.base = cluster.getRestAddress().get();
+    }
+
+    private JsonNode get(String path) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        return json.readTree(r.body());
+    }
+
+    long completedCheckpoints(JobID job) throws Exception {
+        return get("/jobs/" + job + "/checkpoints").path("counts").path("completed").asLong(0);
+    }
+}
