@@ -40,6 +40,13 @@ import java.util.Objects;
  * element changes the planned deadline by at least the config's timer tolerance. Jitter ({@link
  * #withJitter}) makes the timer fire up to its maximum earlier, deterministically per key.
  *
+ * <p><b>Cost per element.</b> The batch is re-planned at most once per millisecond of processing
+ * time per key (and for every element older than the batch's oldest, and whenever a batch starts):
+ * the other elements of that millisecond are only counted (one state read and one write, no learned
+ * state touched, no allocation), checked against the size and memory caps, and added to the learned
+ * arrival rate at the next plan. A re-plan in the same millisecond could only move the deadline by a
+ * fraction of a millisecond, well within the timer tolerance.
+ *
  * <p><b>Cost feedback.</b> The window function reports each commit with {@link
  * SinkFeedback#record} on {@code context.windowState()}; the trigger consumes the sample at its
  * next call for that key and refines the key's learned cost {@code a + b * size}.
@@ -50,8 +57,9 @@ import java.util.Objects;
  *   <li>No batch exceeds {@code maxSize} elements or waits longer than {@code maxDelay} after its
  *       first element (up to timer-service lag); its estimated bytes stay within {@code
  *       maxPendingBytes} give or take one element.
- *   <li>Per key and window the state is O(1): the pending batch (six longs), what was learned about
- *       the key ({@link KeyLearning#STATE_SIZE} doubles) and at most one unconsumed feedback sample.
+ *   <li>Per key and window the state is O(1): the pending batch (eight longs: the {@link
+ *       PendingBatch}, when it was last planned and the arrivals since), what was learned about the
+ *       key ({@link KeyLearning#STATE_SIZE} doubles) and at most one unconsumed feedback sample.
  *       All of it is keyed state, checkpointed with the job, so the learned cost survives a restart;
  *       timers are restored with it.
  *   <li>After a flush the batch state and both timers are gone; the learned state stays (it is the
@@ -88,6 +96,14 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
 
     private transient BatchTriggerMetrics metrics;
     private transient AdaptiveTriggerGauges gauges;
+
+    /** Slots of the learned-state cache (a power of two); a few keys per subtask is the norm. */
+    private static final int LEARNING_CACHE_SLOTS = 64;
+
+    private transient double[][] cachedArrays;
+    private transient KeyLearning[] cachedLearning;
+    /** The batch being worked on in onElement (read from and written back to state every call). */
+    private transient PendingBatch scratch;
 
     private AdaptiveBatchTrigger(
             AdaptivePolicyConfig config, KeyJitter<T> jitter, ElementWeigher<T> weigher, String metricsArm) {
@@ -133,12 +149,47 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
     @Override
     public TriggerResult onElement(T element, long timestamp, W window, TriggerContext ctx) throws Exception {
         begin(ctx);
-        KeyLearning learning = learning(ctx);
         long ingest = timestamp == Long.MIN_VALUE ? nowMillis : timestamp;
+        ValueState<long[]> batchState = ctx.getPartitionedState(batchDesc);
+        long[] stored = batchState.value();
+        PendingBatch batch = scratch;
+        batch.readFrom(stored, 0);
+        long plannedAt = plannedAt(stored);
+        long deferred = deferredArrivals(stored);
+
+        if (plannedAt == nowMillis && batch.hasTimer() && !batch.isEmpty() && ingest >= batch.oldestIngestMillis()) {
+            // Quiet path: the batch was planned in this very millisecond and this element is not its
+            // oldest. Re-planning could move the deadline by a fraction of a millisecond (timers are
+            // only moved by the timer tolerance anyway), so the plan stands and the element is only
+            // counted; its arrival reaches the learned rate at the next plan. No learned state is read
+            // or written: one state read and one write per element, as few as a count trigger's.
+            batch.add(1, ingest, bytesOf(element), nowMillis);
+            gauges.added(1);
+            deferred++;
+            if (batch.count() >= policy.sizeCap(batch)) {
+                ValueState<double[]> learningState = ctx.getPartitionedState(learningDesc);
+                double[] learned = learningState.value();
+                KeyLearning learning = learning(learned);
+                foldDeferred(learning, plannedAt, deferred);
+                policy.onFlush(learning);
+                saveLearning(learningState, learned, learning);
+                return flush(FlushReason.SIZE, batch, window, ctx);
+            }
+            batchState.update(store(stored, batch, plannedAt, deferred));
+            return TriggerResult.CONTINUE;
+        }
+
+        ValueState<double[]> learningState = ctx.getPartitionedState(learningDesc);
+        double[] learned = learningState.value();
+        KeyLearning learning = learning(learned);
+        foldDeferred(learning, plannedAt, deferred);
+        if (batch.isEmpty()) {
+            // Feedback is written by the window function right after a flush, so it can only be
+            // waiting when a new batch starts: look for it then, not on every element.
+            consumeFeedback(ctx, learning);
+        }
         policy.onArrival(learning, 1, ingest);
 
-        ValueState<long[]> batchState = ctx.getPartitionedState(batchDesc);
-        PendingBatch batch = PendingBatch.fromArray(batchState.value());
         batch.add(1, ingest, bytesOf(element), nowMillis);
         gauges.added(1);
 
@@ -148,7 +199,7 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
 
         if (batch.count() >= plan.flushAtSize()) {
             policy.onFlush(learning);
-            saveLearning(ctx, learning);
+            saveLearning(learningState, learned, learning);
             return flush(FlushReason.SIZE, batch, window, ctx);
         }
         long due = plan.deadlineMillis() - jitter.offsetMillis(element);
@@ -158,10 +209,10 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
                 policy.onTimerLag(learning, nowMillis - batch.timerMillis());
             }
             policy.onFlush(learning);
-            saveLearning(ctx, learning);
+            saveLearning(learningState, learned, learning);
             return flush(plan.bound().isHardCap() ? FlushReason.TIME : FlushReason.ADAPTIVE, batch, window, ctx);
         }
-        saveLearning(ctx, learning);
+        saveLearning(learningState, learned, learning);
         if (!batch.hasTimer()) {
             ctx.registerEventTimeTimer(window.maxTimestamp());
             ctx.registerProcessingTimeTimer(due);
@@ -171,21 +222,27 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
             ctx.registerProcessingTimeTimer(due);
             batch.setTimer(due, plan.bound());
         }
-        batchState.update(batch.toArray());
+        batchState.update(store(stored, batch, nowMillis, 0));
         return TriggerResult.CONTINUE;
     }
 
     @Override
     public TriggerResult onProcessingTime(long time, W window, TriggerContext ctx) throws Exception {
-        PendingBatch batch = PendingBatch.fromArray(ctx.getPartitionedState(batchDesc).value());
+        long[] stored = ctx.getPartitionedState(batchDesc).value();
+        PendingBatch batch = new PendingBatch();
+        batch.readFrom(stored, 0);
         if (batch.isEmpty() || !batch.hasTimer() || batch.timerMillis() != time) {
             return TriggerResult.CONTINUE;
         }
         begin(ctx);
-        KeyLearning learning = learning(ctx);
+        ValueState<double[]> learningState = ctx.getPartitionedState(learningDesc);
+        double[] learned = learningState.value();
+        KeyLearning learning = learning(learned);
+        foldDeferred(learning, plannedAt(stored), deferredArrivals(stored));
+        consumeFeedback(ctx, learning);
         policy.onTimerLag(learning, nowMillis - time);
         policy.onFlush(learning);
-        saveLearning(ctx, learning);
+        saveLearning(learningState, learned, learning);
         return flush(batch.timerBound().isHardCap() ? FlushReason.TIME : FlushReason.ADAPTIVE, batch, window, ctx);
     }
 
@@ -194,11 +251,21 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
         if (time != window.maxTimestamp()) {
             return TriggerResult.CONTINUE;
         }
-        PendingBatch batch = PendingBatch.fromArray(ctx.getPartitionedState(batchDesc).value());
+        long[] stored = ctx.getPartitionedState(batchDesc).value();
+        PendingBatch batch = new PendingBatch();
+        batch.readFrom(stored, 0);
         if (batch.isEmpty()) {
             return TriggerResult.CONTINUE;
         }
         begin(ctx);
+        long deferred = deferredArrivals(stored);
+        if (deferred > 0) {
+            ValueState<double[]> learningState = ctx.getPartitionedState(learningDesc);
+            double[] learned = learningState.value();
+            KeyLearning learning = learning(learned);
+            foldDeferred(learning, plannedAt(stored), deferred);
+            saveLearning(learningState, learned, learning);
+        }
         return flush(FlushReason.END_OF_INPUT, batch, window, ctx);
     }
 
@@ -217,10 +284,61 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
         ctx.getPartitionedState(batchDesc).clear();
     }
 
+    /*
+     * The batch state: the PendingBatch (PendingBatch.STATE_SIZE longs), then when it was last
+     * planned and how many elements arrived in that millisecond after the plan without being added
+     * to the learned arrival rate yet. A state of only PendingBatch.STATE_SIZE longs (written by
+     * earlier versions) reads as "not planned yet, nothing deferred".
+     */
+    private static final int PLANNED_AT = PendingBatch.STATE_SIZE;
+    private static final int DEFERRED = PendingBatch.STATE_SIZE + 1;
+    private static final int BATCH_STATE_SIZE = PendingBatch.STATE_SIZE + 2;
+
+    private static long plannedAt(long[] stored) {
+        return stored != null && stored.length == BATCH_STATE_SIZE ? stored[PLANNED_AT] : Long.MIN_VALUE;
+    }
+
+    private static long deferredArrivals(long[] stored) {
+        return stored != null && stored.length == BATCH_STATE_SIZE ? stored[DEFERRED] : 0;
+    }
+
+    /**
+     * The batch state to store, written into {@code stored} when it has the right size: the array the
+     * backend returned is ours to overwrite (the heap backend hands out a private copy while a
+     * snapshot still needs the old value, RocksDB a freshly deserialized one).
+     */
+    private static long[] store(long[] stored, PendingBatch batch, long plannedAt, long deferred) {
+        long[] out = stored != null && stored.length == BATCH_STATE_SIZE ? stored : new long[BATCH_STATE_SIZE];
+        batch.writeTo(out, 0);
+        out[PLANNED_AT] = plannedAt;
+        out[DEFERRED] = deferred;
+        return out;
+    }
+
+    /**
+     * Adds the {@code deferred} arrivals of millisecond {@code plannedAt} to the learned arrival rate,
+     * exactly as if each had been recorded when it arrived: after the plan of that millisecond, the
+     * policy's arrival-age estimate takes no further sample in it, so only the rate's sum changes.
+     */
+    private void foldDeferred(KeyLearning learning, long plannedAt, long deferred) {
+        if (deferred <= 0) {
+            return;
+        }
+        long now = nowMillis;
+        nowMillis = plannedAt; // the policy's clock
+        try {
+            policy.onArrival(learning, deferred, plannedAt);
+        } finally {
+            nowMillis = now;
+        }
+    }
+
     /** Removes the pending batch, both timers, the learned state and any unconsumed feedback. */
     @Override
     public void clear(W window, TriggerContext ctx) throws Exception {
-        clearBatch(PendingBatch.fromArray(ctx.getPartitionedState(batchDesc).value()), window, ctx);
+        PendingBatch batch = new PendingBatch();
+        batch.readFrom(ctx.getPartitionedState(batchDesc).value(), 0);
+        clearBatch(batch, window, ctx);
         ctx.getPartitionedState(learningDesc).clear();
         ctx.getPartitionedState(feedbackDesc).clear();
     }
@@ -230,6 +348,9 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
         if (policy == null) {
             policy = new AdaptivePolicy(config, () -> nowMillis);
             writerLoad = policy.newWriterLoad();
+            cachedArrays = new double[LEARNING_CACHE_SLOTS][];
+            cachedLearning = new KeyLearning[LEARNING_CACHE_SLOTS];
+            scratch = new PendingBatch();
         }
         if (metrics == null) {
             metrics = new BatchTriggerMetrics(ctx.getMetricGroup(), metricsArm);
@@ -237,9 +358,30 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
         }
     }
 
-    /** The key's learned state, with any feedback the window function left since the last call. */
-    private KeyLearning learning(TriggerContext ctx) throws Exception {
-        KeyLearning learning = policy.restore(ctx.getPartitionedState(learningDesc).value());
+    /**
+     * The key's learned state stored as {@code learned}. Restoring it costs a few allocations and a
+     * refit of the cost model per element, so the objects are kept in a small cache keyed by the
+     * identity of the stored array: the heap backend returns the very array this trigger stored
+     * last, which the trigger overwrites in place, so an identical array means identical contents.
+     * (A snapshot in progress makes the heap backend return a copy, and RocksDB always returns a new
+     * array: then the state is restored as before.)
+     */
+    private KeyLearning learning(double[] learned) {
+        if (learned == null) {
+            return policy.restore(null);
+        }
+        int slot = System.identityHashCode(learned) & (LEARNING_CACHE_SLOTS - 1);
+        if (cachedArrays[slot] == learned) {
+            return cachedLearning[slot];
+        }
+        KeyLearning learning = policy.restore(learned);
+        cachedArrays[slot] = learned;
+        cachedLearning[slot] = learning;
+        return learning;
+    }
+
+    /** Folds any feedback the window function left since the last call into the key's learning. */
+    private void consumeFeedback(TriggerContext ctx, KeyLearning learning) throws Exception {
         double[] feedback = SinkFeedback.take(ctx.getPartitionedState(feedbackDesc));
         if (feedback != null) {
             long samples = Math.min(16, (long) feedback[0]);
@@ -248,11 +390,17 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
                 writerLoad.add(feedback[2], nowMillis);
             }
         }
-        return learning;
     }
 
-    private void saveLearning(TriggerContext ctx, KeyLearning learning) throws Exception {
-        ctx.getPartitionedState(learningDesc).update(learning.toArray());
+    /** Stores {@code learning}, overwriting {@code learned} (the array read from the state) if any. */
+    private void saveLearning(ValueState<double[]> state, double[] learned, KeyLearning learning) throws Exception {
+        double[] out = learning.writeTo(learned);
+        state.update(out);
+        if (out != learned) {
+            int slot = System.identityHashCode(out) & (LEARNING_CACHE_SLOTS - 1);
+            cachedArrays[slot] = out;
+            cachedLearning[slot] = learning;
+        }
     }
 
     private long bytesOf(T element) {

@@ -244,8 +244,12 @@ public final class AdaptivePolicy {
         return new FlushPlan(sizeCap, deadlineMillis, expected, k.cost.predictMillis(expected), bound);
     }
 
-    /** maxSize, lowered so that the batch's estimated bytes stay within maxPendingBytes. */
-    private long sizeCap(PendingBatch batch) {
+    /**
+     * The size at which {@code batch} must be flushed now: maxSize, lowered so that the batch's
+     * estimated bytes stay within maxPendingBytes ({@link FlushPlan#flushAtSize()} of a plan). Needs
+     * no learned state, so a trigger can check it for every element without planning.
+     */
+    public long sizeCap(PendingBatch batch) {
         long n = batch.count();
         double perElement = batch.bytes() > 0 ? (double) batch.bytes() / n : config.assumedElementBytes();
         double roomBytes = Math.max(0, config.maxPendingBytes() - (double) batch.bytes());

@@ -25,6 +25,10 @@ public final class DecayedRate {
     private double lastMillis = Double.NaN;
     private double startMillis = Double.NaN;
 
+    /** Memo of the normaliser for the last {@code observed} span (not state: recomputed on demand). */
+    private double memoObserved = Double.NaN;
+    private double memoNormaliser;
+
     /**
      * @throws IllegalArgumentException if {@code halfLifeMillis} is not positive
      */
@@ -64,10 +68,15 @@ public final class DecayedRate {
         if (Double.isNaN(lastMillis)) {
             return 0;
         }
-        double dt = Math.max(0, nowMillis - lastMillis);
-        double decayed = sum * Math.exp(-dt / tauMillis);
+        double dt = nowMillis - lastMillis;
+        // exp(0) is exactly 1: skip it for the many calls within one millisecond of the last sample
+        double decayed = dt > 0 ? sum * Math.exp(-dt / tauMillis) : sum;
         double observed = Math.max(nowMillis - startMillis, MIN_OBSERVED_FRACTION * tauMillis);
-        return decayed / (tauMillis * -Math.expm1(-observed / tauMillis));
+        if (observed != memoObserved) {
+            memoNormaliser = tauMillis * -Math.expm1(-observed / tauMillis);
+            memoObserved = observed;
+        }
+        return decayed / memoNormaliser;
     }
 
     /** True once a sample was added. */

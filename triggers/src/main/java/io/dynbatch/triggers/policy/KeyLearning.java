@@ -74,7 +74,17 @@ public final class KeyLearning {
     }
 
     public double[] toArray() {
-        double[] out = new double[STATE_SIZE];
+        return writeTo(null);
+    }
+
+    /**
+     * Writes the state {@link #toArray} returns into {@code out} (reused, no allocation) and returns
+     * it, or a new array if {@code out} is {@code null} or of another size.
+     */
+    public double[] writeTo(double[] out) {
+        if (out == null || out.length != STATE_SIZE) {
+            out = new double[STATE_SIZE];
+        }
         int i = 0;
         out[i++] = VERSION;
         arrivals.writeTo(out, i);

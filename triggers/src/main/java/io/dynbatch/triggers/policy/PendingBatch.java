@@ -17,6 +17,9 @@ public final class PendingBatch {
     /** {@link #timerMillis()} when no timer is armed. */
     public static final long NO_TIMER = Long.MIN_VALUE;
 
+    /** {@code Bound.values()} clones its array on every call; the state codec runs per element. */
+    private static final FlushPlan.Bound[] BOUNDS = FlushPlan.Bound.values();
+
     private long count;
     private long firstArrivalMillis;
     private long oldestIngestMillis;
@@ -111,20 +114,48 @@ public final class PendingBatch {
         return new long[] {count, firstArrivalMillis, oldestIngestMillis, bytes, timerMillis, timerBound.ordinal()};
     }
 
+    /**
+     * Writes the state {@link #toArray} returns into {@code out[offset .. offset + STATE_SIZE)}, so
+     * that a caller can keep it in a larger array of its own without allocating per update.
+     */
+    public void writeTo(long[] out, int offset) {
+        out[offset] = count;
+        out[offset + 1] = firstArrivalMillis;
+        out[offset + 2] = oldestIngestMillis;
+        out[offset + 3] = bytes;
+        out[offset + 4] = timerMillis;
+        out[offset + 5] = timerBound.ordinal();
+    }
+
+    /**
+     * Sets this batch to the state {@link #writeTo(long[], int)} wrote at {@code offset}, or empties
+     * it for {@code null} (as {@link #fromArray}, without allocating).
+     *
+     * @throws IllegalArgumentException if {@code state} is too short to hold a batch at {@code offset}
+     */
+    public void readFrom(long[] state, int offset) {
+        if (state == null) {
+            reset();
+            return;
+        }
+        if (offset < 0 || state.length < offset + STATE_SIZE) {
+            throw new IllegalArgumentException("expected " + STATE_SIZE + " longs at " + offset + ", got " + state.length);
+        }
+        count = state[offset];
+        firstArrivalMillis = state[offset + 1];
+        oldestIngestMillis = state[offset + 2];
+        bytes = state[offset + 3];
+        timerMillis = state[offset + 4];
+        timerBound = BOUNDS[(int) state[offset + 5]];
+    }
+
     /** The batch stored by {@link #toArray}; an empty batch for {@code null}. */
     public static PendingBatch fromArray(long[] state) {
-        PendingBatch b = new PendingBatch();
-        if (state != null) {
-            if (state.length != STATE_SIZE) {
-                throw new IllegalArgumentException("expected " + STATE_SIZE + " longs, got " + state.length);
-            }
-            b.count = state[0];
-            b.firstArrivalMillis = state[1];
-            b.oldestIngestMillis = state[2];
-            b.bytes = state[3];
-            b.timerMillis = state[4];
-            b.timerBound = FlushPlan.Bound.values()[(int) state[5]];
+        if (state != null && state.length != STATE_SIZE) {
+            throw new IllegalArgumentException("expected " + STATE_SIZE + " longs, got " + state.length);
         }
+        PendingBatch b = new PendingBatch();
+        b.readFrom(state, 0);
         return b;
     }
 

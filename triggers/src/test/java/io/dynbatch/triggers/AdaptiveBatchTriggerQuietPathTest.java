@@ -1,0 +1,162 @@
+package io.dynbatch.triggers;
+
+import io.dynbatch.triggers.policy.AdaptivePolicy;
+import io.dynbatch.triggers.policy.AdaptivePolicyConfig;
+import io.dynbatch.triggers.policy.KeyLearning;
+import io.dynbatch.triggers.policy.PendingBatch;
+
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.array.DoublePrimitiveArraySerializer;
+import org.apache.flink.api.common.typeutils.base.array.LongPrimitiveArraySerializer;
+import org.apache.flink.streaming.api.windowing.triggers.TriggerResult;
+import org.apache.flink.streaming.api.windowing.windows.GlobalWindow;
+import org.apache.flink.streaming.runtime.operators.windowing.TriggerTestHarness;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * The adaptive trigger's per-element fast path: within the millisecond of a batch's last plan an
+ * element is only counted, and its arrival reaches the learned rate at the next plan, exactly as if
+ * it had been recorded on arrival.
+ */
+class AdaptiveBatchTriggerQuietPathTest {
+
+    private static final GlobalWindow WINDOW = GlobalWindow.get();
+    private static final long START = 1_000_000L;
+
+    private static final class Harness extends TriggerTestHarness<String, GlobalWindow> {
+        Harness(AdaptiveBatchTrigger<String, GlobalWindow> trigger) throws Exception {
+            super(trigger, new GlobalWindow.Serializer());
+            advanceProcessingTime(START);
+        }
+
+        TriggerResult add(long ingest) throws Exception {
+            return processElement(new StreamRecord<>("k", ingest), WINDOW);
+        }
+
+        double[] learned() throws Exception {
+            return stateBackend.getPartitionedState(WINDOW, windowSerializer,
+                    new ValueStateDescriptor<>("adaptive-learning", DoublePrimitiveArraySerializer.INSTANCE)).value();
+        }
+
+        long[] batchState() throws Exception {
+            return stateBackend.getPartitionedState(WINDOW, windowSerializer,
+                    new ValueStateDescriptor<>("adaptive-batch", LongPrimitiveArraySerializer.INSTANCE)).value();
+        }
+
+        void storeBatchState(long[] state) throws Exception {
+            stateBackend.getPartitionedState(WINDOW, windowSerializer,
+                    new ValueStateDescriptor<>("adaptive-batch", LongPrimitiveArraySerializer.INSTANCE)).update(state);
+        }
+    }
+
+    /** What the policy learns when every arrival is recorded as it happens. */
+    private static KeyLearning reference(AdaptivePolicyConfig config, long[][] arrivals) {
+        long[] now = {0};
+        AdaptivePolicy policy = new AdaptivePolicy(config, () -> now[0]);
+        KeyLearning k = policy.newKeyLearning();
+        for (long[] a : arrivals) {
+            now[0] = a[0];
+            policy.onArrival(k, 1, a[1]);
+        }
+        return k;
+    }
+
+    @Test
+    void arrivalsWithinTheMillisecondOfAPlanReachTheLearnedRateAtTheNextPlan() throws Exception {
+        AdaptivePolicyConfig config = AdaptivePolicyConfig.defaults();
+        Harness h = new Harness(AdaptiveBatchTrigger.of(config));
+        for (int i = 0; i < 5; i++) {
+            assertThat(h.add(START)).isEqualTo(TriggerResult.CONTINUE);
+        }
+        // only the first element was planned: 4 arrivals are deferred in the batch state
+        long[] batch = h.batchState();
+        assertThat(batch).hasSize(PendingBatch.STATE_SIZE + 2);
+        assertThat(batch[0]).isEqualTo(5);
+        assertThat(batch[PendingBatch.STATE_SIZE]).isEqualTo(START);
+        assertThat(batch[PendingBatch.STATE_SIZE + 1]).isEqualTo(4);
+        double rateBefore = new AdaptivePolicy(config, () -> START).restore(h.learned()).arrivalsPerMilli(START);
+
+        h.advanceProcessingTime(START + 7);
+        h.add(START + 7); // a new millisecond: folds the 4, records this one, plans
+        assertThat(h.batchState()[PendingBatch.STATE_SIZE + 1]).isZero();
+
+        long[][] arrivals = new long[6][];
+        for (int i = 0; i < 5; i++) {
+            arrivals[i] = new long[] {START, START};
+        }
+        arrivals[5] = new long[] {START + 7, START + 7};
+        KeyLearning expected = reference(config, arrivals);
+        KeyLearning actual = new AdaptivePolicy(config, () -> START + 7).restore(h.learned());
+        assertThat(actual.arrivalsPerMilli(START + 7)).isCloseTo(expected.arrivalsPerMilli(START + 7), within(1e-12));
+        assertThat(actual.arrivalAgeMillis()).isEqualTo(expected.arrivalAgeMillis());
+        assertThat(actual.arrivalsPerMilli(START + 7)).isGreaterThan(rateBefore);
+    }
+
+    @Test
+    void anOlderElementIsPlannedEvenWithinTheSameMillisecond() throws Exception {
+        AdaptiveBatchTrigger<String, GlobalWindow> trigger = AdaptiveBatchTrigger.of(AdaptivePolicyConfig.defaults());
+        Harness h = new Harness(trigger);
+        assertThat(h.add(START)).isEqualTo(TriggerResult.CONTINUE); // due at START + 1879
+        // same millisecond, but ingested 3 s ago: its 2 s SLO is spent, so the re-plan brings the
+        // deadline down to the writer-utilisation floor (20 ms prior per call / 0.7 -> ~28 ms)
+        assertThat(h.add(START - 3_000)).isEqualTo(TriggerResult.CONTINUE);
+        assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
+        assertThat(h.advanceProcessingTime(START + 27)).isEmpty();
+        assertThat(h.advanceProcessingTime(START + 30, WINDOW)).isEqualTo(TriggerResult.FIRE_AND_PURGE);
+        assertThat(trigger.metricsOrNull().flushCount(FlushReason.ADAPTIVE)).isEqualTo(1);
+    }
+
+    @Test
+    void theSizeCapHoldsOnTheQuietPathAndFoldsTheArrivals() throws Exception {
+        AdaptivePolicyConfig config = AdaptivePolicyConfig.builder().maxSize(4).build();
+        AdaptiveBatchTrigger<String, GlobalWindow> trigger = AdaptiveBatchTrigger.of(config);
+        Harness h = new Harness(trigger);
+        for (int i = 0; i < 3; i++) {
+            assertThat(h.add(START)).isEqualTo(TriggerResult.CONTINUE);
+        }
+        assertThat(h.add(START)).isEqualTo(TriggerResult.FIRE_AND_PURGE);
+        assertThat(h.numStateEntries()).isEqualTo(1); // learned state only
+        assertThat(trigger.metricsOrNull().flushCount(FlushReason.SIZE)).isEqualTo(1);
+
+        long[][] arrivals = new long[4][];
+        for (int i = 0; i < 4; i++) {
+            arrivals[i] = new long[] {START, START};
+        }
+        KeyLearning actual = new AdaptivePolicy(config, () -> START).restore(h.learned());
+        assertThat(actual.arrivalsPerMilli(START)).isCloseTo(reference(config, arrivals).arrivalsPerMilli(START), within(1e-12));
+        assertThat(actual.lastFlushMillis()).isEqualTo(START);
+    }
+
+    @Test
+    void endOfInputFoldsTheDeferredArrivals() throws Exception {
+        AdaptivePolicyConfig config = AdaptivePolicyConfig.defaults();
+        Harness h = new Harness(AdaptiveBatchTrigger.of(config));
+        h.add(START);
+        h.add(START);
+        h.add(START);
+        assertThat(h.advanceWatermark(Long.MAX_VALUE, WINDOW)).isEqualTo(TriggerResult.FIRE_AND_PURGE);
+        KeyLearning actual = new AdaptivePolicy(config, () -> START).restore(h.learned());
+        long[][] arrivals = {{START, START}, {START, START}, {START, START}};
+        assertThat(actual.arrivalsPerMilli(START)).isCloseTo(reference(config, arrivals).arrivalsPerMilli(START), within(1e-12));
+    }
+
+    @Test
+    void aBatchStoredByAnEarlierVersionWithoutPlanBookkeepingIsRestored() throws Exception {
+        Harness h = new Harness(AdaptiveBatchTrigger.of(AdaptivePolicyConfig.builder().maxSize(3).build()));
+        h.add(START);
+        long[] batch = h.batchState();
+        long[] old = new long[PendingBatch.STATE_SIZE]; // the 6-long layout of earlier versions
+        System.arraycopy(batch, 0, old, 0, old.length);
+        h.storeBatchState(old);
+
+        assertThat(h.add(START)).isEqualTo(TriggerResult.CONTINUE); // planned again, not trusted as quiet
+        assertThat(h.batchState()).hasSize(PendingBatch.STATE_SIZE + 2);
+        assertThat(h.batchState()[0]).isEqualTo(2);
+        assertThat(h.add(START)).isEqualTo(TriggerResult.FIRE_AND_PURGE);
+        assertThat(h.numProcessingTimeTimers()).isZero();
+    }
+}
