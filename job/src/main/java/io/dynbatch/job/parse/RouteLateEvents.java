@@ -71,8 +71,11 @@ public class RouteLateEvents extends ProcessFunction<ClickEvent, ClickEvent> imp
 
     @Override
     public void processElement(ClickEvent event, Context ctx, Collector<ClickEvent> out) {
-        long watermark = Math.max(watermarkFloor, ctx.timerService().currentWatermark());
-        watermarkFloor = watermark;
+        long current = ctx.timerService().currentWatermark();
+        if (current != Long.MAX_VALUE) { // MAX means end of input (or a draining stop), not event time
+            watermarkFloor = Math.max(watermarkFloor, current);
+        }
+        long watermark = watermarkFloor;
         if (watermark != Long.MIN_VALUE && event.ingestTime < watermark - allowedLatenessMillis) {
             late.inc();
             ctx.output(LATE, new DeadLetter("late_event",

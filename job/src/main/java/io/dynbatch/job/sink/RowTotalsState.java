@@ -53,14 +53,16 @@ final class RowTotalsState {
     }
 
     /**
-     * Removes the rows whose minute closed before {@code watermark - allowedLateness}.
+     * Removes the rows whose minute closed before {@code watermark - allowedLateness}. The final
+     * watermark ({@code Long.MAX_VALUE}, end of input or {@code stop --drain}) prunes nothing: the
+     * job may be resumed from the savepoint that follows and add to the same rows.
      *
      * @return rows removed
      */
     int pruneClosedRows(long watermark) throws Exception {
         Long oldest = oldestMinute.value();
-        if (oldest == null || watermark == Long.MIN_VALUE) {
-            return 0;
+        if (oldest == null || watermark == Long.MIN_VALUE || watermark == Long.MAX_VALUE) {
+            return 0; // MAX: end of input or a draining stop; a resumed job may still add to these rows
         }
         long horizon = watermark - allowedLatenessMillis;
         if (oldest + MINUTE_MILLIS > horizon) {
