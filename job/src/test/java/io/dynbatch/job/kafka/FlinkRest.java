@@ -31,4 +31,9 @@ final class FlinkRest {
     long completedCheckpoints(JobID job) throws Exception {
         return get("/jobs/" + job + "/checkpoints").path("counts").path("completed").asLong(0);
     }
+
+    /** Checkpoints triggered so far (completed, failed and in progress). */
+    long triggeredCheckpoints(JobID job) throws Exception {
+        return get("/jobs/" + job + "/checkpoints").path("counts").path("total").asLong(0);
+    }
 }
