@@ -92,7 +92,8 @@ class StandaloneClusterSmokeITCase {
         Path dir = Path.of(System.getProperty("dynbatch.e2e.dir", "target/e2e")).toAbsolutePath().resolve("cluster");
 
         // Closed in reverse order: the cluster goes down first, then the tables are dropped.
-        try (Tables tables = new Tables(table, deadLetters);
+        // Both A/B arms run (shadow mode): each writes <table>_<arm>; the static arm's table is checked.
+        try (Tables tables = new Tables(table + "_static", table + "_adaptive", deadLetters);
                 ClusterScript cluster = new ClusterScript(Repo.root(), dir)) {
             cluster.run(300, "start"); // the first run also assembles lib/ from Maven
             Map<String, String> env = cluster.clusterEnv();
@@ -101,7 +102,7 @@ class StandaloneClusterSmokeITCase {
 
             List<String> jobArgs = List.of(
                     "--jdbc-url", JDBC_URL, "--jdbc-user", JDBC_USER,
-                    "--table", table, "--dead-letter-table", deadLetters,
+                    "--table", table, "--dead-letter-table", deadLetters, "--arms", "static,adaptive",
                     "--events", "3000000", "--duration", "10min", "--start-delay", "1s",
                     "--checkpoint-interval", "3s", "--batch-delay", "500ms", "--jitter", "50ms");
             String jobId = submit(cluster, jar, null, jobArgs);
@@ -283,10 +284,12 @@ class StandaloneClusterSmokeITCase {
     /** The test's own tables: unique names, dropped at the end. */
     private static final class Tables implements AutoCloseable {
         private final String totals;
+        private final String otherTotals;
         private final String deadLetters;
 
-        Tables(String totals, String deadLetters) {
+        Tables(String totals, String otherTotals, String deadLetters) {
             this.totals = totals;
+            this.otherTotals = otherTotals;
             this.deadLetters = deadLetters;
         }
 
@@ -309,6 +312,7 @@ class StandaloneClusterSmokeITCase {
             try (Connection c = DriverManager.getConnection(JDBC_URL, JDBC_USER, null);
                     Statement s = c.createStatement()) {
                 s.execute("DROP TABLE IF EXISTS " + totals);
+                s.execute("DROP TABLE IF EXISTS " + otherTotals);
                 s.execute("DROP TABLE IF EXISTS " + deadLetters);
             }
         }

@@ -1,36 +1,31 @@
 package io.dynbatch.job;
 
-import io.dynbatch.job.batch.CompactRows;
-import io.dynbatch.job.batch.ShardKeySelector;
 import io.dynbatch.job.batch.ShardKeys;
 import io.dynbatch.job.model.BatchReceipt;
 import io.dynbatch.job.model.ClickEvent;
+import io.dynbatch.job.model.DeadLetter;
 import io.dynbatch.job.parse.ClickEventParser;
 import io.dynbatch.job.parse.ParseClickEvents;
+import io.dynbatch.job.report.AbComparator;
+import io.dynbatch.job.report.CostModel;
 import io.dynbatch.job.parse.RouteLateEvents;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.FlushToDatabase;
-import io.dynbatch.job.sink.RetryPolicy;
-import io.dynbatch.triggers.AdaptiveBatchTrigger;
-import io.dynbatch.triggers.KeyJitter;
-import io.dynbatch.triggers.StaticBatchTrigger;
-import io.dynbatch.triggers.policy.AdaptivePolicyConfig;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.windowing.assigners.GlobalWindows;
-import org.apache.flink.streaming.api.windowing.triggers.Trigger;
-import org.apache.flink.streaming.api.windowing.windows.GlobalWindow;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The dynbatch workflow: raw JSON clicks -> parse/validate -> ingest-time watermarks -> late
- * events out -> keyBy(shard) -> GlobalWindows + batching trigger -> compact rows -> one
- * transaction per batch -> receipts. Refused records, late events and rows the database rejected
+ * events out -> one or more A/B arms (shadow: every event to every arm; split: shards divided),
+ * each batching its own way ({@link ArmPipelines}) and writing one transaction per batch to its own
+ * table -> receipts of all arms. Refused records, late events and rows the database rejected
  * all go to the one dead-letter stream, each with its reason. Sources and sinks are parameters, so tests and
  * benchmarks swap them; every operator has a name and a stable uid.
  */
@@ -64,28 +59,33 @@ public final class ClickstreamPipeline {
                 .uid("route-late-events");
 
         ShardKeys shardKeys = new ShardKeys(options.shards, options.maxParallelism);
-        ShardKeySelector byShard = new ShardKeySelector(shardKeys);
-        String arm = options.trigger;
-        boolean adaptive = arm.equals("adaptive");
-        Trigger<ClickEvent, GlobalWindow> trigger = adaptive
-                ? AdaptiveBatchTrigger.<ClickEvent, GlobalWindow>of(AdaptivePolicyConfig.withSlo(options.slo))
-                        .withJitter(KeyJitter.upTo(options.jitter, byShard))
-                        .withMetricsArm(arm)
-                : StaticBatchTrigger.<ClickEvent, GlobalWindow>of(options.batchSize, options.batchDelay)
-                        .withJitter(KeyJitter.upTo(options.jitter, byShard))
-                        .withMetricsArm(arm);
-
-        SingleOutputStreamOperator<BatchReceipt> receipts = events
-                .keyBy(byShard)
-                .window(GlobalWindows.create())
-                .trigger(trigger)
-                .aggregate(new CompactRows(), new FlushToDatabase(arm, database, shardKeys, RetryPolicy.defaults(), adaptive,
-                        options.allowedLateness))
-                .name("batch-and-flush-" + arm)
-                .uid("batch-and-flush-" + arm);
+        List<ArmKind> arms = options.activeArms();
+        DataStream<BatchReceipt> receipts = null;
+        DataStream<DeadLetter> deadLetters = parsed.getSideOutput(ParseClickEvents.DEAD_LETTERS)
+                .union(events.getSideOutput(RouteLateEvents.LATE));
+        for (int a = 0; a < arms.size(); a++) {
+            ArmKind arm = arms.get(a);
+            DataStream<ClickEvent> armEvents = events;
+            if (options.abMode.equals("split") && arms.size() > 1) {
+                int index = a;
+                int count = arms.size();
+                armEvents = events.filter(e -> shardKeys.shardOf(e) % count == index)
+                        .name("split-to-" + arm.label())
+                        .uid("split-to-" + arm.label());
+            }
+            SingleOutputStreamOperator<BatchReceipt> armReceipts = ArmPipelines.build(arm, armEvents, options,
+                    database.withTotalsTable(options.totalsTableFor(database.totalsTable(), arm)), shardKeys);
+            receipts = receipts == null ? armReceipts : receipts.union(armReceipts);
+            deadLetters = deadLetters.union(armReceipts.getSideOutput(FlushToDatabase.REJECTED_ROWS));
+        }
         sinks.receipts(receipts);
-        sinks.deadLetters(parsed.getSideOutput(ParseClickEvents.DEAD_LETTERS)
-                .union(events.getSideOutput(RouteLateEvents.LATE),
-                        receipts.getSideOutput(FlushToDatabase.REJECTED_ROWS)));
+        sinks.deadLetters(deadLetters);
+        sinks.abReports(receipts
+                .keyBy(r -> r.arm)
+                .process(new AbComparator(options.reportInterval.toMillis(), options.slo.toMillis(),
+                        CostModel.defaults()))
+                .setParallelism(1)
+                .name("ab-comparator")
+                .uid("ab-comparator"));
     }
 }

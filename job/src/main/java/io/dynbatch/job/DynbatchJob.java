@@ -1,8 +1,12 @@
 package io.dynbatch.job;
 
+import io.dynbatch.job.model.ArmIntervalReport;
 import io.dynbatch.job.model.BatchReceipt;
 import io.dynbatch.job.model.DeadLetter;
+import io.dynbatch.job.report.ArmStats;
+import io.dynbatch.job.report.CostModel;
 import io.dynbatch.job.report.RunSummary;
+import io.dynbatch.job.sink.AbReportTable;
 import io.dynbatch.job.sink.DatabaseSchema;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.DeadLetterTable;
@@ -69,7 +73,7 @@ public final class DynbatchJob {
     }
 
     static void run(JobOptions options, DatabaseSettings database) throws Exception {
-        DatabaseSchema.ensure(database, options.deadLetterTable);
+        ensureSchema(options, database);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         if (!(env instanceof LocalStreamEnvironment)) {
@@ -79,6 +83,17 @@ public final class DynbatchJob {
         try (LocalCluster cluster = LocalCluster.start(options.parallelism, options.webPorts)) {
             System.out.println("Flink web UI: http://localhost:" + cluster.restAddress().getPort());
             runAndReport(cluster.environment(), options, database);
+        }
+    }
+
+    /** Creates every arm's totals table and the dead-letter table if absent. */
+    public static void ensureSchema(JobOptions options, DatabaseSettings database) throws java.sql.SQLException {
+        for (ArmKind arm : options.activeArms()) {
+            DatabaseSchema.ensure(database.withTotalsTable(options.totalsTableFor(database.totalsTable(), arm)),
+                    options.deadLetterTable);
+        }
+        try (Connection c = DatabaseSchema.connect(database)) {
+            new AbReportTable(options.reportTable).createIfAbsent(c);
         }
     }
 
@@ -113,8 +128,19 @@ public final class DynbatchJob {
                     public void deadLetters(DataStream<DeadLetter> deadLetters) {
                         sinkDeadLetters(deadLetters, options, database);
                     }
+
+                    @Override
+                    public void abReports(DataStream<ArmIntervalReport> reports) {
+                        sinkAbReports(reports, options, database);
+                    }
                 });
         env.execute("dynbatch");
+    }
+
+    static void sinkAbReports(DataStream<ArmIntervalReport> reports, JobOptions options, DatabaseSettings database) {
+        reports.sinkTo(new AbReportTable(options.reportTable).sink(database.connectionOptions()))
+                .name("ab-report-to-db")
+                .uid("ab-report-to-db");
     }
 
     static void sinkDeadLetters(DataStream<DeadLetter> deadLetters, JobOptions options, DatabaseSettings database) {
@@ -134,7 +160,7 @@ public final class DynbatchJob {
         int sourceParallelism = options.kafkaSource() ? options.parallelism : 1;
         ClickstreamPipeline.defineWorkflow(env, source, sourceParallelism, options, database, collector);
 
-        RunSummary summary = new RunSummary();
+        RunSummary summary = new RunSummary(options.reportInterval.toMillis(), options.slo.toMillis(), CostModel.defaults());
         ProgressLine progress = new ProgressLine(options.kafkaSource() ? -1 : generator.totalEvents(), System.currentTimeMillis());
         try (CloseableIterator<BatchReceipt> receipts = collector.stream.executeAndCollect("dynbatch")) {
             while (receipts.hasNext()) {
@@ -145,9 +171,11 @@ public final class DynbatchJob {
         progress.printFinal(summary);
 
         System.out.println();
-        System.out.println("Summary (insight latency = commit time - ingest time, per event):");
+        System.out.printf("A/B summary (insight latency = commit time - ingest time, per event; SLO p99 <= %d ms "
+                + "per %d-s interval; cost in modelled DB-ms):%n", options.slo.toMillis(),
+                options.reportInterval.toSeconds());
         System.out.print(summary.table());
-        checkAgainstDatabase(database, summary);
+        checkAgainstDatabase(options, database, summary);
         writeCsv(Path.of(options.results), summary);
     }
 
@@ -158,12 +186,17 @@ public final class DynbatchJob {
                 options.pages);
     }
 
-    private static void checkAgainstDatabase(DatabaseSettings database, RunSummary summary) throws Exception {
+    private static void checkAgainstDatabase(JobOptions options, DatabaseSettings database, RunSummary summary)
+            throws Exception {
         try (Connection c = DatabaseSchema.connect(database)) {
-            long inTable = new TotalsTable(database.totalsTable()).sumEvents(c);
-            long committed = summary.totalEvents();
-            System.out.printf("Database check: sum(events) in %s = %d, events committed = %d -> %s%n",
-                    database.totalsTable(), inTable, committed, inTable == committed ? "MATCH" : "MISMATCH");
+            for (ArmKind arm : options.activeArms()) {
+                String table = options.totalsTableFor(database.totalsTable(), arm);
+                long inTable = new TotalsTable(table).sumEvents(c);
+                ArmStats totals = summary.arms().get(arm.label());
+                long committed = totals == null ? 0 : totals.events;
+                System.out.printf("Database check: sum(events) in %s = %d, events committed by arm %s = %d -> %s%n",
+                        table, inTable, arm.label(), committed, inTable == committed ? "MATCH" : "MISMATCH");
+            }
         }
     }
 
@@ -194,6 +227,11 @@ public final class DynbatchJob {
         @Override
         public void deadLetters(DataStream<DeadLetter> deadLetters) {
             sinkDeadLetters(deadLetters, options, database);
+        }
+
+        @Override
+        public void abReports(DataStream<ArmIntervalReport> reports) {
+            sinkAbReports(reports, options, database);
         }
     }
 }

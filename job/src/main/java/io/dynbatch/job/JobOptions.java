@@ -7,6 +7,8 @@ import org.apache.flink.util.TimeUtils;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -33,6 +35,7 @@ public final class JobOptions implements Serializable {
             "  --jdbc-password-env VAR   environment variable holding the password (default: DYNBATCH_JDBC_PASSWORD)",
             "  --table NAME              totals table (default: click_totals)",
             "  --dead-letter-table NAME  dead-letter table (default: dead_letters)",
+            "  --report-table NAME       A/B report table, one row per arm and interval (default: ab_report)",
             "  --parallelism N           job parallelism (default: 2)",
             "  --shards N                write shards, fixed across rescaling (default: 2 x parallelism)",
             "  --max-parallelism N       key groups (default: 128)",
@@ -42,7 +45,11 @@ public final class JobOptions implements Serializable {
             "  --pages N                 distinct pages (default: 500)",
             "  --seed N                  generator seed (default: 42)",
             "  --start-delay D           time from job build to the first event (default: 5s)",
-            "  --trigger static|adaptive flush policy (default: static); the arm's name in metrics and reports",
+            "  --arms LIST               A/B arms, comma-separated: static, adaptive, builtin, tumbling_1min",
+            "                            (default: static,adaptive); each arm writes <table>_<arm> when there are several",
+            "  --ab-mode MODE            shadow: every event to every arm; split: shards divided between arms;",
+            "                            off: the first arm only (default: shadow)",
+            "  --report-interval D       A/B report interval (default: 10s)",
             "  --slo D                   adaptive trigger: insight-latency SLO, ingest to commit (default: 2s)",
             "  --batch-size N            static trigger: flush at N events (default: 5000)",
             "  --batch-delay D           static trigger: flush D after a batch's first event (default: 1s)",
@@ -57,8 +64,8 @@ public final class JobOptions implements Serializable {
 
     private static final Set<String> KNOWN = Set.of("kafka-bootstrap", "kafka-topic", "kafka-group",
             "kafka-starting-offsets", "kafka-properties", "allowed-lateness", "jdbc-url", "jdbc-user", "jdbc-password-env", "table",
-            "dead-letter-table", "parallelism", "shards", "max-parallelism", "events", "duration", "bursts", "pages",
-            "seed", "start-delay", "trigger", "slo", "batch-size", "batch-delay", "jitter", "max-record-bytes", "checkpoint-interval", "checkpoint-timeout", "checkpoint-min-pause",
+            "dead-letter-table", "report-table", "parallelism", "shards", "max-parallelism", "events", "duration", "bursts", "pages",
+            "seed", "start-delay", "arms", "ab-mode", "report-interval", "slo", "batch-size", "batch-delay", "jitter", "max-record-bytes", "checkpoint-interval", "checkpoint-timeout", "checkpoint-min-pause",
             "web-ports", "results", "help");
 
     public String kafkaBootstrap;
@@ -72,6 +79,7 @@ public final class JobOptions implements Serializable {
     public String jdbcPasswordEnv = "DYNBATCH_JDBC_PASSWORD";
     public String table = "click_totals";
     public String deadLetterTable = "dead_letters";
+    public String reportTable = "ab_report";
     public int parallelism = 2;
     public int shards = -1;
     public int maxParallelism = 128;
@@ -81,7 +89,9 @@ public final class JobOptions implements Serializable {
     public int pages = 500;
     public long seed = 42;
     public Duration startDelay = Duration.ofSeconds(5);
-    public String trigger = "static";
+    public List<ArmKind> arms = List.of(ArmKind.STATIC, ArmKind.ADAPTIVE);
+    public String abMode = "shadow";
+    public Duration reportInterval = Duration.ofSeconds(10);
     public Duration slo = Duration.ofSeconds(2);
     public long batchSize = 5_000;
     public Duration batchDelay = Duration.ofSeconds(1);
@@ -136,9 +146,33 @@ public final class JobOptions implements Serializable {
         o.pages = intAtLeast(p, "pages", o.pages, 1);
         o.seed = longAtLeast(p, "seed", o.seed, Long.MIN_VALUE);
         o.startDelay = duration(p, "start-delay", o.startDelay);
-        o.trigger = p.get("trigger", o.trigger);
-        if (!o.trigger.equals("static") && !o.trigger.equals("adaptive")) {
-            throw new IllegalArgumentException("--trigger must be static or adaptive, got '" + o.trigger + "'");
+        if (p.has("arms")) {
+            List<ArmKind> arms = new ArrayList<>();
+            for (String name : p.get("arms").split(",")) {
+                try {
+                    ArmKind arm = ArmKind.parse(name);
+                    if (!arms.contains(arm)) {
+                        arms.add(arm);
+                    }
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--arms: " + e.getMessage(), e);
+                }
+            }
+            o.arms = List.copyOf(arms);
+        }
+        o.abMode = p.get("ab-mode", o.abMode);
+        if (!Set.of("shadow", "split", "off").contains(o.abMode)) {
+            throw new IllegalArgumentException("--ab-mode must be shadow, split or off");
+        }
+        if (o.abMode.equals("off")) {
+            o.arms = List.of(o.arms.get(0));
+        }
+        if (o.abMode.equals("split") && o.arms.size() > o.shards) {
+            throw new IllegalArgumentException("--ab-mode split needs at least one shard per arm");
+        }
+        o.reportInterval = duration(p, "report-interval", o.reportInterval);
+        if (o.reportInterval.toMillis() < 1000) {
+            throw new IllegalArgumentException("--report-interval must be >= 1s");
         }
         o.slo = duration(p, "slo", o.slo);
         if (o.slo.isZero()) {
@@ -163,6 +197,19 @@ public final class JobOptions implements Serializable {
         }
         o.results = p.get("results", o.results);
         return o;
+    }
+
+    /** The arms that run (off: only the first). */
+    public List<ArmKind> activeArms() {
+        return arms;
+    }
+
+    /**
+     * The totals table of {@code arm} given the base table name: the base table itself with one arm,
+     * {@code <base>_<arm>} with several.
+     */
+    public String totalsTableFor(String baseTable, ArmKind arm) {
+        return arms.size() == 1 ? baseTable : baseTable + "_" + arm.label();
     }
 
     public boolean kafkaSource() {

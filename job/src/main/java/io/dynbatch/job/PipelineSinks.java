@@ -1,5 +1,6 @@
 package io.dynbatch.job;
 
+import io.dynbatch.job.model.ArmIntervalReport;
 import io.dynbatch.job.model.BatchReceipt;
 import io.dynbatch.job.model.DeadLetter;
 
@@ -16,4 +17,10 @@ public interface PipelineSinks {
 
     /** Every refused record, with its reason. */
     void deadLetters(DataStream<DeadLetter> deadLetters);
+
+    /**
+     * The A/B comparison, one report per arm and interval. Left unconnected by default (Flink then
+     * does not run the comparator).
+     */
+    default void abReports(DataStream<ArmIntervalReport> reports) {}
 }

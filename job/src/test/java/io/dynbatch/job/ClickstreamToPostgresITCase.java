@@ -1,9 +1,10 @@
 package io.dynbatch.job;
 
+import io.dynbatch.job.batch.ShardKeys;
 import io.dynbatch.job.model.BatchReceipt;
+import io.dynbatch.job.model.ClickEvent;
 import io.dynbatch.job.model.DeadLetter;
 import io.dynbatch.job.model.RowKey;
-import io.dynbatch.job.sink.DatabaseSchema;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.DeadLetterTable;
 import io.dynbatch.job.sink.TotalsTable;
@@ -22,29 +23,32 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The whole job on a Flink MiniCluster (parallelism 2) against a real PostgreSQL: the totals in
- * the database must equal the generator's ground truth exactly, row for row.
+ * The whole job on a Flink MiniCluster (parallelism 2) against a real PostgreSQL, with all four A/B
+ * arms: in shadow mode every arm's table must equal the generator's ground truth exactly, row for
+ * row; in split mode each arm's table holds exactly the rows of its shards.
  */
 class ClickstreamToPostgresITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = FlinkTestCluster.twoSlots();
 
-    @ParameterizedTest(name = "trigger={0}")
-    @ValueSource(strings = {"static", "adaptive"})
-    void databaseTotalsEqualGroundTruthRowForRow(String trigger) throws Exception {
+    @ParameterizedTest(name = "ab-mode={0}")
+    @ValueSource(strings = {"shadow", "split"})
+    void everyArmsTotalsEqualGroundTruthRowForRow(String abMode) throws Exception {
         DatabaseSettings database = PostgresForTests.freshSettings("it_totals");
         String deadLetterTable = PostgresForTests.uniqueName("it_dead");
         JobOptions options = JobOptions.fromArgs("--parallelism", "2", "--shards", "4", "--events", "40000",
                 "--duration", "6s", "--bursts", "2", "--pages", "300", "--batch-size", "700", "--batch-delay", "300ms",
-                "--jitter", "50ms", "--dead-letter-table", deadLetterTable, "--trigger", trigger, "--slo", "1s");
-        DatabaseSchema.ensure(database, deadLetterTable);
+                "--jitter", "50ms", "--dead-letter-table", deadLetterTable, "--slo", "1s",
+                "--arms", "tumbling_1min,builtin,static,adaptive", "--ab-mode", abMode);
+        DynbatchJob.ensureSchema(options, database);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(options.parallelism);
@@ -72,17 +76,35 @@ class ClickstreamToPostgresITCase {
         }
 
         Map<RowKey, Long> truth = generator.expectedTotals();
+        ShardKeys shardKeys = new ShardKeys(options.shards, options.maxParallelism);
         try (Connection c = PostgresForTests.connect()) {
-            Map<RowKey, Long> inDatabase = new TotalsTable(database.totalsTable()).readAll(c);
-            assertThat(inDatabase).hasSameSizeAs(truth);
-            assertThat(inDatabase).containsExactlyInAnyOrderEntriesOf(truth);
+            for (int a = 0; a < options.activeArms().size(); a++) {
+                ArmKind arm = options.activeArms().get(a);
+                Map<RowKey, Long> expected = abMode.equals("shadow") ? truth : rowsOfArm(truth, shardKeys, a, 4);
+                Map<RowKey, Long> inDatabase = new TotalsTable(options.totalsTableFor(database.totalsTable(), arm)).readAll(c);
+                assertThat(inDatabase).as("arm %s", arm.label()).containsExactlyInAnyOrderEntriesOf(expected);
+                long armEvents = receipts.stream().filter(r -> r.arm.equals(arm.label())).mapToLong(r -> r.events).sum();
+                assertThat(armEvents).as("events in %s's receipts", arm.label())
+                        .isEqualTo(expected.values().stream().mapToLong(Long::longValue).sum());
+            }
             assertThat(countRows(c, deadLetterTable)).as("dead letters").isZero();
         }
-        assertThat(receipts.stream().mapToLong(r -> r.events).sum()).isEqualTo(40_000);
         assertThat(receipts).allSatisfy(r -> assertThat(r.statements).isEqualTo(1));
-        assertThat(receipts.stream().map(r -> r.shard).distinct().count()).isEqualTo(4);
-        assertThat(receipts.size()).as("many batches, not one per shard").isGreaterThan(8);
-        assertThat(receipts).allSatisfy(r -> assertThat(r.arm).isEqualTo(trigger));
+        assertThat(receipts.stream().map(r -> r.arm).distinct())
+                .containsExactlyInAnyOrder("tumbling_1min", "builtin", "static", "adaptive");
+        assertThat(receipts.stream().filter(r -> r.arm.equals("static")).count())
+                .as("many batches, not one per shard").isGreaterThan(8);
+    }
+
+    /** The rows whose shard the split mode gives to arm {@code index} of {@code arms}. */
+    private static Map<RowKey, Long> rowsOfArm(Map<RowKey, Long> truth, ShardKeys shardKeys, int index, int arms) {
+        Map<RowKey, Long> rows = new HashMap<>();
+        truth.forEach((row, n) -> {
+            if (shardKeys.shardOf(new ClickEvent(0, row.page, row.eventType, 0, row.minute)) % arms == index) {
+                rows.put(row, n);
+            }
+        });
+        return rows;
     }
 
     private static long countRows(Connection c, String table) throws Exception {

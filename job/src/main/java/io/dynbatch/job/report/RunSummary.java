@@ -2,84 +2,81 @@ package io.dynbatch.job.report;
 
 import io.dynbatch.job.model.BatchReceipt;
 
-import org.HdrHistogram.Histogram;
-
-import java.nio.ByteBuffer;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.DataFormatException;
 
 /**
- * Adds up batch receipts per arm: events, batches, transactions, rows, database time and the exact
- * insight-latency distribution (HdrHistogram, merged from every receipt, not sampled).
+ * Adds up batch receipts per arm, in total and per reporting interval of commit time, and renders
+ * the A/B table and CSV files.
  */
 public final class RunSummary {
 
-    /** Totals of one arm. */
-    public static final class ArmTotals {
-        public long events;
-        public long batches;
-        public long transactions;
-        public long rows;
-        public long dbMillis;
-        public long retries;
-        public final Histogram latency = new Histogram(3);
+    private final long intervalMillis;
+    private final long sloMillis;
+    private final CostModel costModel;
+    private final Map<String, ArmStats> totals = new TreeMap<>();
+    private final Map<String, TreeMap<Long, ArmStats>> intervals = new TreeMap<>();
 
-        /** Database time per 1,000 events, in ms. */
-        public double dbMillisPer1kEvents() {
-            return events == 0 ? 0 : dbMillis * 1000.0 / events;
-        }
-
-        public long latencyPercentileMillis(double percentile) {
-            return latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(percentile);
-        }
+    public RunSummary(long intervalMillis, long sloMillis, CostModel costModel) {
+        this.intervalMillis = intervalMillis;
+        this.sloMillis = sloMillis;
+        this.costModel = costModel;
     }
-
-    private final Map<String, ArmTotals> arms = new TreeMap<>();
 
     public void add(BatchReceipt r) {
-        ArmTotals t = arms.computeIfAbsent(r.arm, a -> new ArmTotals());
-        t.events += r.events;
-        t.batches++;
-        t.transactions += r.transactions;
-        t.rows += r.rows;
-        t.dbMillis += r.writeMillis;
-        t.retries += r.retries;
-        try {
-            t.latency.add(Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(r.latencyHistogram), 0));
-        } catch (DataFormatException e) {
-            throw new IllegalArgumentException("corrupt latency histogram in receipt " + r.batchId, e);
-        }
+        totals.computeIfAbsent(r.arm, a -> new ArmStats()).add(r);
+        long start = Math.floorDiv(r.commitTime, intervalMillis) * intervalMillis;
+        intervals.computeIfAbsent(r.arm, a -> new TreeMap<>()).computeIfAbsent(start, s -> new ArmStats()).add(r);
     }
 
-    public Map<String, ArmTotals> arms() {
-        return arms;
+    public Map<String, ArmStats> arms() {
+        return totals;
+    }
+
+    public Map<String, TreeMap<Long, ArmStats>> intervals() {
+        return intervals;
     }
 
     public long totalEvents() {
-        return arms.values().stream().mapToLong(t -> t.events).sum();
+        return totals.values().stream().mapToLong(t -> t.events).sum();
     }
 
-    /** The summary as a fixed-width table, one line per arm. */
+    /** Intervals (with commits) in which the arm met the SLO, and all its intervals. */
+    public long[] sloIntervals(String arm) {
+        TreeMap<Long, ArmStats> byInterval = intervals.getOrDefault(arm, new TreeMap<>());
+        long met = byInterval.values().stream().filter(s -> s.meetsSlo(sloMillis)).count();
+        return new long[] {met, byInterval.size()};
+    }
+
+    /** The A/B table: one line per arm. */
     public String table() {
         StringBuilder sb = new StringBuilder();
-        String header = String.format("%-9s %11s %8s %12s %10s %14s %9s %9s %9s",
-                "arm", "events", "batches", "transactions", "rows", "DB ms/1k ev", "p50 ms", "p99 ms", "max ms");
+        String header = String.format("%-13s %10s %8s %6s %9s %9s %9s %7s %7s %7s %7s %9s",
+                "arm", "events", "batches", "tx", "rows", "DBms/1k", "cost/1k", "p50ms", "p95ms", "p99ms", "maxms",
+                "SLO ivls");
         sb.append(header).append('\n').append("-".repeat(header.length())).append('\n');
-        arms.forEach((arm, t) -> sb.append(String.format("%-9s %11d %8d %12d %10d %14.2f %9d %9d %9d%n",
-                arm, t.events, t.batches, t.transactions, t.rows, t.dbMillisPer1kEvents(),
-                t.latencyPercentileMillis(50), t.latencyPercentileMillis(99), t.latency.getMaxValue())));
+        totals.forEach((arm, t) -> {
+            long[] slo = sloIntervals(arm);
+            sb.append(String.format(Locale.ROOT, "%-13s %10d %8d %6d %9d %9.2f %9.2f %7d %7d %7d %7d %9s%n",
+                    arm, t.events, t.batches, t.transactions, t.rows, t.dbMillisPer1kEvents(),
+                    t.costPer1kEvents(costModel), t.latencyPercentileMillis(50), t.latencyPercentileMillis(95),
+                    t.latencyPercentileMillis(99), t.maxLatencyMillis(), slo[0] + "/" + slo[1]));
+        });
         return sb.toString();
     }
 
-    /** The summary as CSV with a header line. */
+    /** Totals per arm as CSV (header line first). */
     public String csv() {
-        StringBuilder sb = new StringBuilder(
-                "arm,events,batches,transactions,rows,db_ms,db_ms_per_1k_events,p50_ms,p95_ms,p99_ms,max_ms,retries\n");
-        arms.forEach((arm, t) -> sb.append(String.format(java.util.Locale.ROOT, "%s,%d,%d,%d,%d,%d,%.3f,%d,%d,%d,%d,%d%n",
-                arm, t.events, t.batches, t.transactions, t.rows, t.dbMillis, t.dbMillisPer1kEvents(),
-                t.latencyPercentileMillis(50), t.latencyPercentileMillis(95), t.latencyPercentileMillis(99),
-                t.latency.getMaxValue(), t.retries)));
+        StringBuilder sb = new StringBuilder("arm,events,batches,transactions,rows,db_ms,db_ms_per_1k,cost_per_1k,"
+                + "p50_ms,p95_ms,p99_ms,max_ms,slo_ms,intervals,intervals_slo_met,retries\n");
+        totals.forEach((arm, t) -> {
+            long[] slo = sloIntervals(arm);
+            sb.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%d,%.3f,%.3f,%d,%d,%d,%d,%d,%d,%d,%d%n",
+                    arm, t.events, t.batches, t.transactions, t.rows, t.dbMillis, t.dbMillisPer1kEvents(),
+                    t.costPer1kEvents(costModel), t.latencyPercentileMillis(50), t.latencyPercentileMillis(95),
+                    t.latencyPercentileMillis(99), t.maxLatencyMillis(), sloMillis, slo[1], slo[0], t.retries));
+        });
         return sb.toString();
     }
 }

@@ -1,7 +1,6 @@
 package io.dynbatch.job.sink;
 
 import io.dynbatch.job.batch.PendingBatch;
-import io.dynbatch.job.batch.ShardKeys;
 import io.dynbatch.job.model.BatchReceipt;
 import io.dynbatch.job.model.DeadLetter;
 import io.dynbatch.job.model.RowKey;
@@ -18,7 +17,7 @@ import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
-import org.apache.flink.streaming.api.windowing.windows.GlobalWindow;
+import org.apache.flink.streaming.api.windowing.windows.Window;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -47,13 +46,19 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Per event, insight latency is {@code commit time - ingest time}, recorded exactly (ms
  * resolution) in the receipt's HdrHistogram.
  */
-public class FlushToDatabase extends ProcessWindowFunction<PendingBatch, BatchReceipt, Integer, GlobalWindow> {
+public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<PendingBatch, BatchReceipt, K, W> {
+
+    /** Which shard a window key stands for, for the receipts ({@code -1} if the key is not a shard). */
+    @FunctionalInterface
+    public interface ShardOfKey<K> extends java.io.Serializable {
+        int shardOf(K key);
+    }
 
     private static final long serialVersionUID = 1L;
 
     private final String arm;
     private final DatabaseSettings database;
-    private final ShardKeys shardKeys;
+    private final ShardOfKey<K> shardOfKey;
     private final RetryPolicy retryPolicy;
     private final boolean feedSinkCost;
 
@@ -82,13 +87,13 @@ public class FlushToDatabase extends ProcessWindowFunction<PendingBatch, BatchRe
      * @param allowedLateness per-row totals of minutes that closed before {@code watermark -
      *     allowedLateness} are pruned from state (the late-event router uses the same bound)
      */
-    public FlushToDatabase(String arm, DatabaseSettings database, ShardKeys shardKeys, RetryPolicy retryPolicy,
+    public FlushToDatabase(String arm, DatabaseSettings database, ShardOfKey<K> shardOfKey, RetryPolicy retryPolicy,
             boolean feedSinkCost, Duration allowedLateness) {
         this.feedSinkCost = feedSinkCost;
         this.allowedLatenessMillis = allowedLateness.toMillis();
         this.arm = arm;
         this.database = database;
-        this.shardKeys = shardKeys;
+        this.shardOfKey = shardOfKey;
         this.retryPolicy = retryPolicy;
     }
 
@@ -113,7 +118,7 @@ public class FlushToDatabase extends ProcessWindowFunction<PendingBatch, BatchRe
     }
 
     @Override
-    public void process(Integer key, Context context, Iterable<PendingBatch> batches, Collector<BatchReceipt> out)
+    public void process(K key, Context context, Iterable<PendingBatch> batches, Collector<BatchReceipt> out)
             throws Exception {
         PendingBatch batch = batches.iterator().next();
         if (batch.events == 0) {
@@ -158,7 +163,7 @@ public class FlushToDatabase extends ProcessWindowFunction<PendingBatch, BatchRe
         dbMillis.inc(tookMillis);
         writeMillis.update(tookMillis);
 
-        int shard = shardKeys.shardOfKey(key);
+        int shard = shardOfKey.shardOf(key);
         out.collect(receipt(batch, shard, seq, rows.size(), outcome, rejectedEvents, tookMillis, commitTime));
     }
 

@@ -6,7 +6,6 @@ import io.dynbatch.job.JobOptions;
 import io.dynbatch.job.PipelineSinks;
 import io.dynbatch.job.model.BatchReceipt;
 import io.dynbatch.job.model.DeadLetter;
-import io.dynbatch.job.sink.DatabaseSchema;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.DeadLetterTable;
 import io.dynbatch.job.source.KafkaClickSource;
@@ -35,11 +34,12 @@ final class KafkaJobRun {
     private KafkaJobRun() {}
 
     /**
-     * Options for a Kafka ITCase: the topic (also the consumer group), earliest offsets, 4 shards,
-     * small batches; {@code extra} options come last and win.
+     * Options for a Kafka ITCase: the static arm alone (its table is the one named), the topic (also
+     * the consumer group), earliest offsets, 4 shards, small batches; {@code extra} options come last
+     * and win.
      */
     static JobOptions options(String bootstrap, String topic, String deadLetterTable, String... extra) {
-        List<String> args = new ArrayList<>(List.of("--kafka-bootstrap", bootstrap, "--kafka-topic", topic,
+        List<String> args = new ArrayList<>(List.of("--arms", "static", "--ab-mode", "off", "--kafka-bootstrap", bootstrap, "--kafka-topic", topic,
                 "--kafka-group", topic, "--kafka-starting-offsets", "earliest", "--parallelism", "2", "--shards", "4",
                 "--batch-size", "500", "--batch-delay", "300ms", "--jitter", "50ms", "--checkpoint-interval", "500ms",
                 "--checkpoint-min-pause", "100ms", "--dead-letter-table", deadLetterTable));
@@ -64,7 +64,7 @@ final class KafkaJobRun {
     /** Starts the job, restoring from {@code savepoint} when it is not null. Restarts: fixed delay. */
     static JobClient start(JobOptions options, DatabaseSettings database, Map<TopicPartition, Long> endOffsets,
             String savepoint) throws Exception {
-        DatabaseSchema.ensure(database, options.deadLetterTable);
+        DynbatchJob.ensureSchema(options, database);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         DynbatchJob.configure(env, options);
         Configuration restarts = new Configuration();

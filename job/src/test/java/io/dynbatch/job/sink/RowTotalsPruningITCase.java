@@ -52,7 +52,7 @@ class RowTotalsPruningITCase {
                 .keyBy(byShard)
                 .window(GlobalWindows.create())
                 .trigger(StaticBatchTrigger.<ClickEvent, GlobalWindow>of(1_000_000, Duration.ofMillis(100)))
-                .aggregate(new CompactRows(), new FlushToDatabase("static", database, oneShard, RetryPolicy.defaults(),
+                .aggregate(new CompactRows(), new FlushToDatabase<Integer, GlobalWindow>("static", database, oneShard::shardOfKey, RetryPolicy.defaults(),
                         false, Duration.ofMinutes(1)));
         var factory = ((OneInputTransformation<ClickEvent, BatchReceipt>) receipts.getTransformation())
                 .getOperatorFactory();

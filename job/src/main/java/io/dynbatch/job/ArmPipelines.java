@@ -1,0 +1,84 @@
+package io.dynbatch.job;
+
+import io.dynbatch.job.batch.CompactRows;
+import io.dynbatch.job.batch.ShardKeySelector;
+import io.dynbatch.job.batch.ShardKeys;
+import io.dynbatch.job.model.BatchReceipt;
+import io.dynbatch.job.model.ClickEvent;
+import io.dynbatch.job.sink.DatabaseSettings;
+import io.dynbatch.job.sink.FlushToDatabase;
+import io.dynbatch.job.sink.RetryPolicy;
+import io.dynbatch.triggers.AdaptiveBatchTrigger;
+import io.dynbatch.triggers.EndOfInputFlush;
+import io.dynbatch.triggers.KeyJitter;
+import io.dynbatch.triggers.StaticBatchTrigger;
+import io.dynbatch.triggers.policy.AdaptivePolicyConfig;
+
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.windowing.assigners.GlobalWindows;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.triggers.CountTrigger;
+import org.apache.flink.streaming.api.windowing.triggers.EventTimeTrigger;
+import org.apache.flink.streaming.api.windowing.triggers.ProcessingTimeoutTrigger;
+import org.apache.flink.streaming.api.windowing.triggers.PurgingTrigger;
+import org.apache.flink.streaming.api.windowing.triggers.Trigger;
+import org.apache.flink.streaming.api.windowing.windows.GlobalWindow;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+
+import java.time.Duration;
+
+/**
+ * One A/B arm: how it batches the (already validated, timestamped) events and writes them. Every
+ * arm compacts rows with {@link CompactRows} and writes each fired window as one transaction with
+ * {@link FlushToDatabase}, so arms differ only in when they fire (and, for the tumbling arm, in
+ * keying by page as users do today).
+ */
+final class ArmPipelines {
+
+    private ArmPipelines() {}
+
+    static SingleOutputStreamOperator<BatchReceipt> build(ArmKind arm, DataStream<ClickEvent> events,
+            JobOptions options, DatabaseSettings database, ShardKeys shardKeys) {
+        String name = "batch-and-flush-" + arm.label();
+        if (arm == ArmKind.TUMBLING_1MIN) {
+            return events
+                    .keyBy(e -> e.page)
+                    .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
+                    .allowedLateness(options.allowedLateness)
+                    .trigger(PurgingTrigger.of(EventTimeTrigger.create())) // late firings carry only the late events
+                    .aggregate(new CompactRows(), new FlushToDatabase<String, TimeWindow>(arm.label(), database,
+                            page -> -1, RetryPolicy.defaults(), false, options.allowedLateness))
+                    .name(name)
+                    .uid(name);
+        }
+        ShardKeySelector byShard = new ShardKeySelector(shardKeys);
+        return events
+                .keyBy(byShard)
+                .window(GlobalWindows.create())
+                .trigger(trigger(arm, options, byShard))
+                .aggregate(new CompactRows(), new FlushToDatabase<Integer, GlobalWindow>(arm.label(), database,
+                        shardKeys::shardOfKey, RetryPolicy.defaults(), arm == ArmKind.ADAPTIVE, options.allowedLateness))
+                .name(name)
+                .uid(name);
+    }
+
+    static Trigger<? super ClickEvent, ? super GlobalWindow> trigger(ArmKind arm, JobOptions options,
+            ShardKeySelector byShard) {
+        switch (arm) {
+            case ADAPTIVE:
+                return AdaptiveBatchTrigger.<ClickEvent, GlobalWindow>of(AdaptivePolicyConfig.withSlo(options.slo))
+                        .withJitter(KeyJitter.upTo(options.jitter, byShard))
+                        .withMetricsArm(arm.label());
+            case STATIC:
+                return StaticBatchTrigger.<ClickEvent, GlobalWindow>of(options.batchSize, options.batchDelay)
+                        .withJitter(KeyJitter.upTo(options.jitter, byShard))
+                        .withMetricsArm(arm.label());
+            case BUILTIN:
+                return EndOfInputFlush.of(PurgingTrigger.of(
+                        ProcessingTimeoutTrigger.of(CountTrigger.<GlobalWindow>of(options.batchSize), options.batchDelay)));
+            default:
+                throw new IllegalArgumentException("not a GlobalWindow arm: " + arm);
+        }
+    }
+}
