@@ -43,6 +43,7 @@ public final class JobOptions implements Serializable {
             "  --duration D              length of the compressed day, e.g. 90s (default: 90s)",
             "  --bursts N                traffic bursts in the day (default: 4)",
             "  --pages N                 distinct pages (default: 500)",
+            "  --hot-share X             share of events on one hot row, skewing one shard (default: 0)",
             "  --seed N                  generator seed (default: 42)",
             "  --start-delay D           time from job build to the first event (default: 5s)",
             "  --arms LIST               A/B arms, comma-separated: static, adaptive, builtin, tumbling_1min",
@@ -64,7 +65,7 @@ public final class JobOptions implements Serializable {
 
     private static final Set<String> KNOWN = Set.of("kafka-bootstrap", "kafka-topic", "kafka-group",
             "kafka-starting-offsets", "kafka-properties", "allowed-lateness", "jdbc-url", "jdbc-user", "jdbc-password-env", "table",
-            "dead-letter-table", "report-table", "parallelism", "shards", "max-parallelism", "events", "duration", "bursts", "pages",
+            "dead-letter-table", "report-table", "parallelism", "shards", "max-parallelism", "events", "duration", "bursts", "pages", "hot-share",
             "seed", "start-delay", "arms", "ab-mode", "report-interval", "slo", "batch-size", "batch-delay", "jitter", "max-record-bytes", "checkpoint-interval", "checkpoint-timeout", "checkpoint-min-pause",
             "web-ports", "results", "help");
 
@@ -87,6 +88,7 @@ public final class JobOptions implements Serializable {
     public Duration duration = Duration.ofSeconds(90);
     public int bursts = 4;
     public int pages = 500;
+    public double hotShare = 0.0;
     public long seed = 42;
     public Duration startDelay = Duration.ofSeconds(5);
     public List<ArmKind> arms = List.of(ArmKind.STATIC, ArmKind.ADAPTIVE);
@@ -144,6 +146,16 @@ public final class JobOptions implements Serializable {
         }
         o.bursts = intAtLeast(p, "bursts", o.bursts, 0);
         o.pages = intAtLeast(p, "pages", o.pages, 1);
+        if (p.has("hot-share")) {
+            try {
+                o.hotShare = Double.parseDouble(p.get("hot-share"));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--hot-share must be a number in [0, 1)");
+            }
+            if (o.hotShare < 0 || o.hotShare >= 1) {
+                throw new IllegalArgumentException("--hot-share must be in [0, 1)");
+            }
+        }
         o.seed = longAtLeast(p, "seed", o.seed, Long.MIN_VALUE);
         o.startDelay = duration(p, "start-delay", o.startDelay);
         if (p.has("arms")) {

@@ -25,10 +25,24 @@ public final class ClickstreamGenerator implements Serializable {
     private final long seed;
     private final int pages;
 
+    private final double hotShare;
+
     public ClickstreamGenerator(EventSchedule schedule, long startMillis, long seed, int pages) {
+        this(schedule, startMillis, seed, pages, 0.0);
+    }
+
+    /**
+     * @param hotShare share of events in [0, 1) that go to one hot row ({@code /p/0}, view), to skew
+     *     the load onto one shard
+     */
+    public ClickstreamGenerator(EventSchedule schedule, long startMillis, long seed, int pages, double hotShare) {
         if (pages <= 0) {
             throw new IllegalArgumentException("pages must be > 0, got " + pages);
         }
+        if (hotShare < 0 || hotShare >= 1) {
+            throw new IllegalArgumentException("hotShare must be in [0, 1), got " + hotShare);
+        }
+        this.hotShare = hotShare;
         this.schedule = schedule;
         this.startMillis = startMillis;
         this.seed = seed;
@@ -59,6 +73,9 @@ public final class ClickstreamGenerator implements Serializable {
                 : typeRoll < 97 ? EventType.ADD_TO_CART
                 : EventType.PURCHASE;
         long user = Math.floorMod(r2 >>> 8, 100_000L);
+        if (hotShare > 0 && Math.floorMod(r2 >>> 24, 10_000L) < (long) (hotShare * 10_000)) {
+            return new ClickEvent(index, "/p/0", EventType.VIEW.wireName(), user, dueAt(index));
+        }
         return new ClickEvent(index, "/p/" + page, type.wireName(), user, dueAt(index));
     }
 
