@@ -110,15 +110,19 @@ class DeployManifestsTest {
         assertThat(secret.path("metadata").path("namespace").asText())
                 .isEqualTo(deployment.path("metadata").path("namespace").asText());
 
-        // The job's main() runs in the JobManager (application mode): the variable must be there.
-        JsonNode jm = Manifests.container(spec.path("jobManager").path("podTemplate"), "flink-main-container");
+        // Read by main() on the JobManager and by the writers on the TaskManagers: the variable must
+        // be in the pod template both inherit (the job graph carries only its name).
+        JsonNode pods = Manifests.container(spec.path("podTemplate"), "flink-main-container");
+        assertThat(spec.path("jobManager").path("podTemplate").isMissingNode())
+                .as("no JobManager-only pod template overriding the variable").isTrue();
         JsonNode passwordVar = null;
-        for (JsonNode e : jm.path("env")) {
+        for (JsonNode e : pods.path("env")) {
             if (e.path("name").asText().equals(options.jdbcPasswordEnv)) {
                 passwordVar = e;
             }
         }
-        assertThat(passwordVar).as("env var %s in the JobManager container", options.jdbcPasswordEnv).isNotNull();
+        assertThat(passwordVar).as("env var %s in the JobManager and TaskManager containers", options.jdbcPasswordEnv)
+                .isNotNull();
         assertThat(passwordVar.has("value")).as("no literal password in the manifest").isFalse();
         JsonNode ref = passwordVar.path("valueFrom").path("secretKeyRef");
         assertThat(ref.path("name").asText()).isEqualTo(secret.path("metadata").path("name").asText());

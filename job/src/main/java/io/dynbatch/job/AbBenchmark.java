@@ -103,7 +103,7 @@ public final class AbBenchmark {
             args.addAll(List.of("--hot-share", "0.5"));
         }
         JobOptions options = JobOptions.fromArgs(args.toArray(new String[0]));
-        DatabaseSettings database = new DatabaseSettings(url, "postgres", System.getenv("DYNBATCH_JDBC_PASSWORD"),
+        DatabaseSettings database = new DatabaseSettings(url, "postgres", "DYNBATCH_JDBC_PASSWORD",
                 options.table);
         resetTables(options, database);
         DynbatchJob.ensureSchema(options, database);

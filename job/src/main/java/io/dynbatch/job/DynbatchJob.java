@@ -61,8 +61,8 @@ public final class DynbatchJob {
                 embedded = EmbeddedDatabase.start();
                 url = embedded.jdbcUrl();
             }
-            String password = System.getenv(options.jdbcPasswordEnv);
-            DatabaseSettings database = new DatabaseSettings(url, options.jdbcUser, password, options.table);
+            DatabaseSettings database = new DatabaseSettings(url, options.jdbcUser, options.jdbcPasswordEnv,
+                    options.table);
             System.out.println("Database: " + database);
             run(options, database);
         } finally {

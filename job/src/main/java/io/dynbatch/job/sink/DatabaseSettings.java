@@ -6,8 +6,11 @@ import java.io.Serializable;
 import java.util.Objects;
 
 /**
- * Where and how the job writes: JDBC URL, credentials and table names. {@link #toString()} masks
- * the password and any password in the URL, so these settings can be logged.
+ * Where and how the job writes: JDBC URL, user, the <em>name</em> of the environment variable that
+ * holds the password, and the totals table. The password itself is read from that variable where a
+ * connection is made (client or TaskManager), so it is never part of the serialized job graph (kept
+ * in HA storage) nor of the job's arguments. {@link #toString()} masks any password in the URL, so
+ * these settings can be logged.
  */
 public final class DatabaseSettings implements Serializable {
 
@@ -15,16 +18,23 @@ public final class DatabaseSettings implements Serializable {
 
     private final String url;
     private final String user;
-    private final String password;
+    private final String passwordEnv;
     private final String totalsTable;
 
-    public DatabaseSettings(String url, String user, String password, String totalsTable) {
+    /**
+     * @param passwordEnv the environment variable holding the password, or null for none (trust
+     *     authentication, or a password in a secured URL)
+     */
+    public DatabaseSettings(String url, String user, String passwordEnv, String totalsTable) {
         this.url = Objects.requireNonNull(url, "url");
         if (!url.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("only PostgreSQL is supported: the URL must start with jdbc:postgresql:");
         }
         this.user = user;
-        this.password = password;
+        if (passwordEnv != null && !passwordEnv.matches("[A-Za-z_][A-Za-z0-9_]{0,127}")) {
+            throw new IllegalArgumentException("not an environment variable name: " + passwordEnv);
+        }
+        this.passwordEnv = passwordEnv;
         this.totalsTable = SqlIdentifiers.requireTableName(totalsTable);
     }
 
@@ -37,7 +47,7 @@ public final class DatabaseSettings implements Serializable {
     }
 
     public DatabaseSettings withTotalsTable(String table) {
-        return new DatabaseSettings(url, user, password, table);
+        return new DatabaseSettings(url, user, passwordEnv, table);
     }
 
     /** Connection options for flink-connector-jdbc's connection providers and sinks. */
@@ -49,6 +59,7 @@ public final class DatabaseSettings implements Serializable {
         if (user != null) {
             b.withUsername(user);
         }
+        String password = passwordEnv == null ? null : System.getenv(passwordEnv);
         if (password != null) {
             b.withPassword(password);
         }
@@ -63,6 +74,6 @@ public final class DatabaseSettings implements Serializable {
     @Override
     public String toString() {
         return "DatabaseSettings{url=" + maskedUrl(url) + ", user=" + user
-                + ", password=" + (password == null ? "none" : "***") + ", table=" + totalsTable + "}";
+                + ", password from env " + (passwordEnv == null ? "(none)" : passwordEnv) + ", table=" + totalsTable + "}";
     }
 }

@@ -52,7 +52,9 @@ class RetryPolicyTest {
 
     @Test
     void settingsNeverPrintThePassword() {
-        DatabaseSettings s = new DatabaseSettings("jdbc:postgresql://h/db?password=secret&ssl=true", "u", "hunter2", "t");
-        assertThat(s.toString()).doesNotContain("secret").doesNotContain("hunter2").contains("password=***");
+        DatabaseSettings s = new DatabaseSettings("jdbc:postgresql://h/db?password=secret&ssl=true", "u", "PG_PASS", "t");
+        assertThat(s.toString()).doesNotContain("secret").contains("password=***").contains("PG_PASS");
+        assertThatThrownBy(() -> new DatabaseSettings("jdbc:postgresql://h/db", "u", "not a var; rm", "t"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
