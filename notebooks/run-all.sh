@@ -60,7 +60,7 @@ for nb in "${notebooks[@]}"; do
     passed=$((passed + 1)); echo "notebooks: PASS $name ($(( $(date +%s) - t0 )) s)"
   else
     failed=$((failed + 1)); failed_names+=("$name"); echo "notebooks: FAIL $name ($(( $(date +%s) - t0 )) s)"
-    tail -n 40 "$OUT_DIR/${name%.ipynb}.log" | sed 's/^/    /'
+    tail -n 40 "$OUT_DIR/${name%.ipynb}.log" | sed -e 's/\x1b\[[0-9;]*m//g' -e 's/^/    /'
   fi
 done
 
