@@ -317,11 +317,19 @@ public final class AbBenchmark {
         write("ab_latency_cdf.csv", "scenario,arm,percentile,latency_ms", cdfRows);
         write("ab_traffic.csv", "scenario,second,events", trafficRows);
         Files.writeString(out.resolve("ab_table.txt"), printed.toString());
+        String serverVersion;
+        try (Connection c = DatabaseSchema.connect(new DatabaseSettings(url, "postgres", "DYNBATCH_JDBC_PASSWORD", "t"));
+                Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW server_version")) {
+            rs.next();
+            serverVersion = "PostgreSQL " + rs.getString(1);
+        } catch (SQLException e) {
+            serverVersion = "unknown";
+        }
         Files.writeString(out.resolve("environment.json"), String.format(Locale.ROOT,
                 "{\"machine\": \"%s\", \"cores\": %d, \"java\": \"%s\", \"flink\": \"2.2.1\", \"postgresql\": \"%s\", "
                         + "\"date\": \"%s\", \"synthetic\": false}%n",
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"),
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), url.replaceAll("\\?.*", ""),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), serverVersion,
                 java.time.Instant.now()));
     }
 
