@@ -27,7 +27,9 @@ import java.util.Set;
  * <pre>
  * --suites throughput,write,memory   which benchmarks (default: all three)
  * --quick                            tiny sizes, one round: a smoke run (seconds)
- * --backends hashmap,rocksdb         state backends of the throughput and state-size runs
+ * --backends hashmap,rocksdb         state backends of the throughput runs
+ * --parallelism 1,2                  parallelism of the throughput runs
+ * --batch-sizes 100,1000,10000       batch sizes of the throughput runs
  * --rounds N                         measured rounds (throughput, write path)
  * --jdbc-url URL                     PostgreSQL for the write path (default jdbc:postgresql://127.0.0.1:5432/test, user postgres)
  * --out DIR                          results directory (default: results, i.e. bench/results under Maven)
@@ -54,6 +56,8 @@ public final class BenchMain {
         boolean quick = false;
         List<String> backends = List.of("hashmap", "rocksdb");
         Integer rounds = null;
+        List<Integer> parallelism = null;
+        List<Integer> batchSizes = null;
         String url = DEFAULT_JDBC_URL;
         Path dir = Path.of("results");
         for (int i = 0; i < args.length; i++) {
@@ -62,6 +66,8 @@ public final class BenchMain {
                 case "--quick" -> quick = true;
                 case "--backends" -> backends = Arrays.asList(args[++i].split(","));
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--parallelism" -> parallelism = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
+                case "--batch-sizes" -> batchSizes = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
                 case "--jdbc-url" -> url = args[++i];
                 case "--out" -> dir = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (see BenchMain's Javadoc)");
@@ -76,7 +82,8 @@ public final class BenchMain {
         List<ThroughputBenchmark.Summary> tp = List.of();
         if (suites.contains("throughput")) {
             ThroughputBenchmark.Settings s = quick ? ThroughputBenchmark.Settings.quick(backends) : ThroughputBenchmark.Settings.full();
-            s = new ThroughputBenchmark.Settings(backends, s.parallelisms(), s.batchSizes(), s.variants(), s.warmups(),
+            s = new ThroughputBenchmark.Settings(backends, parallelism != null ? parallelism : s.parallelisms(),
+                    batchSizes != null ? batchSizes : s.batchSizes(), s.variants(), s.warmups(),
                     rounds != null ? rounds : s.rounds(), s.targetSeconds(), s.minRecords(), s.maxRecords());
             try (BenchCluster cluster = new BenchCluster()) {
                 ThroughputBenchmark b = new ThroughputBenchmark(cluster, out);
@@ -103,7 +110,6 @@ public final class BenchMain {
         List<MemoryBenchmark.HeapRow> heap = List.of();
         if (suites.contains("memory")) {
             MemoryBenchmark.Settings s = quick ? MemoryBenchmark.Settings.quick() : MemoryBenchmark.Settings.full();
-            s = new MemoryBenchmark.Settings(s.keysLow(), s.keysHigh(), s.pendingEvents(), backends);
             out.printf(Locale.ROOT, "%n[memory]%n");
             MemoryBenchmark b = new MemoryBenchmark(out);
             state = b.statePerKey(s);
@@ -163,18 +169,20 @@ public final class BenchMain {
                 sum.add(List.of(r.backend(), str(r.parallelism()), r.variant().label(), str(r.batchSize()), str(r.records()),
                         str(r.rate().n()), fmt(r.rate().mean(), 0), fmt(r.rate().ci95(), 0), fmt(r.ratioToBuiltin().mean(), 3),
                         fmt(r.ratioToBuiltin().ci95(), 3), fmt(r.ratioToBuiltin().min(), 3), fmt(r.cpuNanosPerRecord().mean(), 1),
-                        fmt(r.cpuRatioToBuiltin().mean(), 3), fmt(r.cpuRatioToBuiltin().ci95(), 3)));
+                        fmt(r.cpuRatioToBuiltin().mean(), 3), fmt(r.cpuRatioToBuiltin().ci95(), 3), fmt(r.bestRatioToBuiltin(), 3),
+                        fmt(r.rate().max(), 0)));
             }
             ResultFiles.write(dir, "throughput", machine, command, List.of("backend", "parallelism", "variant", "batch_size",
                     "records_per_run", "rounds", "records_per_s_mean", "records_per_s_ci95", "ratio_to_builtin_mean",
                     "ratio_to_builtin_ci95", "ratio_to_builtin_min", "keyed_task_cpu_ns_per_record", "cpu_ratio_to_builtin_mean",
-                    "cpu_ratio_to_builtin_ci95"), sum);
+                    "cpu_ratio_to_builtin_ci95", "best_run_ratio_to_builtin", "records_per_s_best"), sum);
 
             md.append("\n**Throughput** (records/s, mean ± 95% CI over ").append(s.rounds())
                     .append(" interleaved rounds; ratio = paired ratio to the built-in trigger in the same round, mean [min]; "
-                            + "cpu = the built-in's keyed-task CPU ns per record divided by this variant's)\n\n");
-            md.append("| backend | p | batch | built-in rec/s | static rec/s | ratio [min] | cpu | adaptive rec/s | ratio [min] | cpu | keyed reduce rec/s | ratio |\n");
-            md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                            + "best = best run / built-in's best run; cpu = the built-in's keyed-task CPU ns per record divided by this "
+                            + "variant's)\n\n");
+            md.append("| backend | p | batch | built-in rec/s | static rec/s | ratio [min] | best | cpu | adaptive rec/s | ratio [min] | best | cpu | keyed reduce rec/s | ratio |\n");
+            md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
             for (String backend : s.backends()) {
                 for (int p : s.parallelisms()) {
                     for (int n : s.batchSizes()) {
@@ -184,8 +192,9 @@ public final class BenchMain {
                         ThroughputBenchmark.Summary re = find(rows, backend, p, TriggerVariant.REDUCE, 0);
                         md.append("| ").append(backend).append(" | ").append(p).append(" | ").append(n).append(" | ")
                                 .append(rate(bi)).append(" | ").append(rate(st)).append(" | ").append(ratio(st)).append(" | ")
-                                .append(cpu(st)).append(" | ").append(rate(ad)).append(" | ").append(ratio(ad)).append(" | ")
-                                .append(cpu(ad)).append(" | ").append(rate(re)).append(" | ");
+                                .append(best(st)).append(" | ").append(cpu(st)).append(" | ").append(rate(ad)).append(" | ")
+                                .append(ratio(ad)).append(" | ").append(best(ad)).append(" | ").append(cpu(ad)).append(" | ")
+                                .append(rate(re)).append(" | ");
                         if (re != null && bi != null) {
                             Stats rr = b.reduceRatio(backend, p, n, s.rounds());
                             md.append(fmt(rr.mean(), 2)).append("x");
@@ -208,19 +217,25 @@ public final class BenchMain {
             for (WritePathBenchmark.Summary r : rows) {
                 sum.add(List.of(r.method().label(), r.scenario(), str(r.batchSize()), str(r.rows()), str(r.rowsPerSecond().n()),
                         fmt(r.rowsPerSecond().mean(), 0), fmt(r.rowsPerSecond().ci95(), 0), fmt(r.millisPer1kRows().mean(), 3),
-                        fmt(r.millisPer1kRows().ci95(), 3), fmt(r.ratioToCopy().mean(), 3)));
+                        fmt(r.millisPer1kRows().ci95(), 3), fmt(r.ratioToCopy().mean(), 3), fmt(r.rowsPerSecond().max(), 0)));
             }
             ResultFiles.write(dir, "write-path", machine, command, List.of("method", "scenario", "batch_size", "rows_per_run", "rounds",
-                    "rows_per_s_mean", "rows_per_s_ci95", "db_ms_per_1k_rows_mean", "db_ms_per_1k_rows_ci95", "ratio_to_copy_insert"), sum);
+                    "rows_per_s_mean", "rows_per_s_ci95", "db_ms_per_1k_rows_mean", "db_ms_per_1k_rows_ci95", "ratio_to_copy_insert",
+                    "rows_per_s_best"), sum);
 
             md.append("\n**Write path** (PostgreSQL on loopback; rows/s mean ± 95% CI, DB ms per 1,000 rows; "
                     + "ratio = rows/s relative to COPY at the same batch size, paired per round)\n\n");
-            md.append("| scenario | batch | method | rows/s | DB ms / 1k rows | vs COPY |\n|---|---|---|---|---|---|\n");
+            md.append("| scenario | batch | method | rows/s | best rows/s | DB ms / 1k rows | vs COPY | best vs best COPY |\n"
+                    + "|---|---|---|---|---|---|---|---|\n");
             for (WritePathBenchmark.Summary r : rows) {
+                double copyBest = rows.stream().filter(c -> c.method() == WritePathBenchmark.Method.COPY && c.batchSize() == r.batchSize())
+                        .mapToDouble(c -> c.rowsPerSecond().max()).findFirst().orElse(Double.NaN);
                 md.append("| ").append(r.scenario()).append(" | ").append(r.batchSize()).append(" | ").append(r.method().label())
-                        .append(" | ").append(fmt(r.rowsPerSecond().mean(), 0)).append(" ± ").append(fmt(r.rowsPerSecond().ci95(), 0))
+                        .append(" | ").append(fmtThousands(r.rowsPerSecond().mean())).append(" ± ").append(fmtThousands(r.rowsPerSecond().ci95()))
+                        .append(" | ").append(fmtThousands(r.rowsPerSecond().max()))
                         .append(" | ").append(fmt(r.millisPer1kRows().mean(), 2)).append(" | ")
-                        .append(r.ratioToCopy().n() > 0 ? fmt(r.ratioToCopy().mean(), 2) + "x" : "").append(" |\n");
+                        .append(r.ratioToCopy().n() > 0 ? fmt(r.ratioToCopy().mean(), 2) + "x" : "").append(" | ")
+                        .append(fmt(r.rowsPerSecond().max() / copyBest, 2)).append("x |\n");
             }
         }
 
@@ -237,8 +252,8 @@ public final class BenchMain {
             ResultFiles.write(dir, "heap-pending", machine, command, List.of("variant", "window_contents", "pending_events", "heap_mb",
                     "bytes_per_event"), h);
 
-            md.append("\n**Keyed state per key** (bytes in a full checkpoint, incl. key, namespace and timers; trigger rows "
-                    + "exclude the window contents)\n\n| variant | backend | situation | bytes/key |\n|---|---|---|---|\n");
+            md.append("\n**Keyed state per key** (bytes in a full checkpoint in the canonical savepoint format, incl. key, "
+                    + "namespace and timers; trigger rows exclude the window contents)\n\n| variant | backend | situation | bytes/key |\n|---|---|---|---|\n");
             for (MemoryBenchmark.StateRow r : state) {
                 md.append("| ").append(r.variant()).append(" | ").append(r.backend()).append(" | ").append(r.situation())
                         .append(" | ").append(fmt(r.bytesPerKey(), 1)).append(" |\n");
@@ -264,6 +279,10 @@ public final class BenchMain {
         private static String ratio(ThroughputBenchmark.Summary r) {
             return r == null || r.ratioToBuiltin().n() == 0 ? ""
                     : fmt(r.ratioToBuiltin().mean(), 2) + "x [" + fmt(r.ratioToBuiltin().min(), 2) + "]";
+        }
+
+        private static String best(ThroughputBenchmark.Summary r) {
+            return r == null || Double.isNaN(r.bestRatioToBuiltin()) ? "" : fmt(r.bestRatioToBuiltin(), 2) + "x";
         }
 
         private static String cpu(ThroughputBenchmark.Summary r) {

@@ -77,7 +77,7 @@ public final class WritePathBenchmark {
     public record Settings(List<Integer> batchSizes, List<Method> methods, int rounds, long rowBudget, long minRows,
             boolean updates) {
         public static Settings full() {
-            return new Settings(List.of(10, 100, 1_000, 10_000), List.of(Method.values()), 3, 100_000, 2_000, true);
+            return new Settings(List.of(10, 100, 1_000, 10_000), List.of(Method.values()), 4, 100_000, 2_000, true);
         }
 
         public static Settings quick() {
