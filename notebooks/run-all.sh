@@ -31,8 +31,11 @@ if ! have_packages; then
   echo "notebooks: installed in $(( $(date +%s) - t_start )) s"
 fi
 
-OUT_DIR="${NOTEBOOKS_EXECUTED_DIR:-$NB_DIR/executed}"
-FIG_DIR="${AB_FIGURES_DIR:-$NB_DIR/figures}"
+# directories given relative to the caller's directory (the notebooks run in notebooks/)
+OUT_DIR="$(realpath -m "${NOTEBOOKS_EXECUTED_DIR:-$NB_DIR/executed}")"
+FIG_DIR="$(realpath -m "${AB_FIGURES_DIR:-$NB_DIR/figures}")"
+export AB_FIGURES_DIR="$FIG_DIR"
+if [ -n "${AB_RESULTS_DIR:-}" ]; then export AB_RESULTS_DIR; AB_RESULTS_DIR="$(realpath -m "$AB_RESULTS_DIR")"; fi
 mkdir -p "$OUT_DIR" "$FIG_DIR"
 
 # Debian's interpreter and jupyter first on PATH, so the python3 kernel is Debian's too.
