@@ -2,6 +2,7 @@ package io.dynbatch.bench;
 
 import io.dynbatch.bench.memory.MemoryBenchmark;
 import io.dynbatch.bench.throughput.ThroughputBenchmark;
+import io.dynbatch.bench.throughput.TriggerMicroBenchmark;
 import io.dynbatch.bench.throughput.TriggerVariant;
 import io.dynbatch.bench.write.WritePathBenchmark;
 
@@ -25,7 +26,7 @@ import java.util.Set;
  * summary) to the results directory.
  *
  * <pre>
- * --suites throughput,write,memory   which benchmarks (default: all three)
+ * --suites throughput,micro,write,memory   which benchmarks (default: all four)
  * --quick                            tiny sizes, one round: a smoke run (seconds)
  * --backends hashmap,rocksdb         state backends of the throughput runs
  * --parallelism 1,2                  parallelism of the throughput runs
@@ -52,7 +53,7 @@ public final class BenchMain {
     }
 
     public static Outcome run(String[] args, PrintStream out) throws Exception {
-        Set<String> suites = new LinkedHashSet<>(List.of("throughput", "write", "memory"));
+        Set<String> suites = new LinkedHashSet<>(List.of("throughput", "micro", "write", "memory"));
         boolean quick = false;
         List<String> backends = List.of("hashmap", "rocksdb");
         Integer rounds = null;
@@ -90,6 +91,12 @@ public final class BenchMain {
                 tp = b.run(s);
                 report.throughput(dir, b, tp, s);
             }
+        }
+        if (suites.contains("micro")) {
+            out.printf(Locale.ROOT, "%n[trigger alone]%n");
+            List<TriggerMicroBenchmark.Row> micro = TriggerMicroBenchmark.run(quick ? List.of(100) : List.of(100, 10_000),
+                    quick ? 20_000 : 3_000_000, quick ? 1 : 5, out);
+            report.micro(dir, micro, TriggerMicroBenchmark.clockNanos());
         }
         List<WritePathBenchmark.Summary> wp = List.of();
         if (suites.contains("write")) {
@@ -202,6 +209,29 @@ public final class BenchMain {
                         md.append(" |\n");
                     }
                 }
+            }
+        }
+
+        void micro(Path dir, List<TriggerMicroBenchmark.Row> rows, double clockNanos) throws Exception {
+            List<List<String>> csv = new ArrayList<>();
+            for (TriggerMicroBenchmark.Row r : rows) {
+                csv.add(List.of(r.variant().label(), str(r.batchSize()), str(r.nanosPerElement().n()), fmt(r.nanosPerElement().mean(), 2),
+                        fmt(r.nanosPerElement().ci95(), 2), fmt(r.nanosPerElement().min(), 2)));
+            }
+            csv.add(List.of("System.currentTimeMillis", "", "1", fmt(clockNanos, 2), "", fmt(clockNanos, 2)));
+            ResultFiles.write(dir, "trigger-alone", machine, command, List.of("variant", "batch_size", "rounds", "ns_per_element_mean",
+                    "ns_per_element_ci95", "ns_per_element_min"), csv);
+            md.append("\n**The trigger alone** (ns per element on Flink's TriggerTestHarness, heap state, one key, test clock; "
+                    + "mean ± 95% CI [min]; the built-in and the adaptive trigger also read the system clock per element on a real "
+                    + "task: ").append(fmt(clockNanos, 1)).append(" ns)\n\n| batch | built-in | static | adaptive |\n|---|---|---|---|\n");
+            for (int n : rows.stream().map(TriggerMicroBenchmark.Row::batchSize).distinct().toList()) {
+                md.append("| ").append(n);
+                for (TriggerVariant v : List.of(TriggerVariant.BUILTIN, TriggerVariant.STATIC, TriggerVariant.ADAPTIVE)) {
+                    rows.stream().filter(r -> r.batchSize() == n && r.variant() == v).findFirst().ifPresent(r ->
+                            md.append(" | ").append(fmt(r.nanosPerElement().mean(), 1)).append(" ± ")
+                                    .append(fmt(r.nanosPerElement().ci95(), 1)).append(" [").append(fmt(r.nanosPerElement().min(), 1)).append("]"));
+                }
+                md.append(" |\n");
             }
         }
 
