@@ -193,10 +193,11 @@ public final class AbBenchmark {
             }
             for (Map.Entry<Long, ArmStats> i : summary.intervals().get(arm).entrySet()) {
                 ArmStats is = i.getValue();
-                intervalRows.add(String.format(Locale.ROOT, "%s,%s,%d,10,%d,%d,%d,%d,%d,%.3f,%d,%d,%d,%d,%s",
+                intervalRows.add(String.format(Locale.ROOT, "%s,%s,%d,10,%d,%d,%d,%d,%d,%.3f,%d,%d,%d,%d,%s,%.1f",
                         scenario, arm, i.getKey(), is.events, is.batches, is.transactions, is.rows, is.dbMillis,
                         is.dbMillisPer1kEvents(), is.latencyPercentileMillis(50), is.latencyPercentileMillis(95),
-                        is.latencyPercentileMillis(99), is.maxLatencyMillis(), is.meetsSlo(SLO_MILLIS)));
+                        is.latencyPercentileMillis(99), is.maxLatencyMillis(), is.meetsSlo(SLO_MILLIS),
+                        is.latency.getTotalCount() == 0 ? 0.0 : is.latency.getMean()));
             }
         }
         printed.append('\n');
@@ -311,7 +312,7 @@ public final class AbBenchmark {
                 + "p95_ms,p99_ms,max_ms,slo_ms,intervals,intervals_slo_met,pg_xact_commit,pg_tuples_written,pg_wal_bytes",
                 summaryRows);
         write("ab_intervals.csv", "scenario,arm,interval_start_ms,interval_s,events,batches,transactions,rows,db_ms,"
-                + "db_ms_per_1k,p50_ms,p95_ms,p99_ms,max_ms,slo_met", intervalRows);
+                + "db_ms_per_1k,p50_ms,p95_ms,p99_ms,max_ms,slo_met,mean_ms", intervalRows);
         write("ab_batches.csv", "scenario,arm,shard,batch_id,commit_time_ms,events,rows,statements,write_ms,"
                 + "oldest_ingest_ms,target_size", batchRows);
         write("ab_latency_cdf.csv", "scenario,arm,percentile,latency_ms", cdfRows);
