@@ -26,6 +26,8 @@ import org.apache.flink.streaming.api.windowing.triggers.Trigger;
 import org.apache.flink.streaming.api.windowing.windows.GlobalWindow;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 
+import org.apache.flink.util.OutputTag;
+
 import java.time.Duration;
 
 /**
@@ -35,6 +37,9 @@ import java.time.Duration;
  * keying by page as users do today).
  */
 final class ArmPipelines {
+
+    /** Events a tumbling window dropped as late (normally none: the late router catches them first). */
+    static final OutputTag<ClickEvent> TOO_LATE_FOR_WINDOW = new OutputTag<>("too-late-for-window") {};
 
     private ArmPipelines() {}
 
@@ -46,6 +51,7 @@ final class ArmPipelines {
                     .keyBy(e -> e.page)
                     .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
                     .allowedLateness(options.allowedLateness)
+                    .sideOutputLateData(TOO_LATE_FOR_WINDOW)
                     .trigger(PurgingTrigger.of(EventTimeTrigger.create())) // late firings carry only the late events
                     .aggregate(new CompactRows(), new FlushToDatabase<String, TimeWindow>(arm.label(), database,
                             page -> -1, RetryPolicy.defaults(), false, options.allowedLateness))

@@ -11,6 +11,7 @@ import io.dynbatch.job.report.CostModel;
 import io.dynbatch.job.parse.RouteLateEvents;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.FlushToDatabase;
+import io.dynbatch.job.source.ClickstreamGenerator;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
@@ -54,7 +55,7 @@ public final class ClickstreamPipeline {
                         .withIdleness(SOURCE_IDLENESS))
                 .name("ingest-time-watermarks")
                 .uid("ingest-time-watermarks")
-                .process(new RouteLateEvents(options.allowedLateness))
+                .process(new RouteLateEvents(options.allowedLateness, options.stateLayout()))
                 .name("route-late-events")
                 .uid("route-late-events");
 
@@ -77,6 +78,14 @@ public final class ClickstreamPipeline {
                     database.withTotalsTable(options.totalsTableFor(database.totalsTable(), arm)), shardKeys);
             receipts = receipts == null ? armReceipts : receipts.union(armReceipts);
             deadLetters = deadLetters.union(armReceipts.getSideOutput(FlushToDatabase.REJECTED_ROWS));
+            if (arm == ArmKind.TUMBLING_1MIN) {
+                deadLetters = deadLetters.union(armReceipts.getSideOutput(ArmPipelines.TOO_LATE_FOR_WINDOW)
+                        .map(e -> new DeadLetter("late_event", "dropped by the 1-minute window as late",
+                                ClickstreamGenerator.toJson(e), System.currentTimeMillis()))
+                        .returns(DeadLetter.class)
+                        .name("window-late-to-dead-letters")
+                        .uid("window-late-to-dead-letters"));
+            }
         }
         sinks.receipts(receipts);
         sinks.deadLetters(deadLetters);

@@ -138,13 +138,13 @@ public final class DynbatchJob {
     }
 
     static void sinkAbReports(DataStream<ArmIntervalReport> reports, JobOptions options, DatabaseSettings database) {
-        reports.sinkTo(new AbReportTable(options.reportTable).sink(database.connectionOptions()))
+        reports.sinkTo(new AbReportTable(options.reportTable).sink(database))
                 .name("ab-report-to-db")
                 .uid("ab-report-to-db");
     }
 
     static void sinkDeadLetters(DataStream<DeadLetter> deadLetters, JobOptions options, DatabaseSettings database) {
-        deadLetters.sinkTo(new DeadLetterTable(options.deadLetterTable).sink(database.connectionOptions()))
+        deadLetters.sinkTo(new DeadLetterTable(options.deadLetterTable).sink(database))
                 .name("dead-letters-to-db")
                 .uid("dead-letters-to-db");
     }

@@ -37,7 +37,7 @@ public final class JobOptions implements Serializable {
             "  --dead-letter-table NAME  dead-letter table (default: dead_letters)",
             "  --report-table NAME       A/B report table, one row per arm and interval (default: ab_report)",
             "  --parallelism N           job parallelism (default: 2)",
-            "  --shards N                write shards, fixed across rescaling (default: 2 x parallelism)",
+            "  --shards N                write shards; fixed for the life of the tables, independent of parallelism (default: 4)",
             "  --max-parallelism N       key groups (default: 128)",
             "  --events N                events the generator produces (default: 600000)",
             "  --duration D              length of the compressed day, e.g. 90s (default: 90s)",
@@ -82,7 +82,10 @@ public final class JobOptions implements Serializable {
     public String deadLetterTable = "dead_letters";
     public String reportTable = "ab_report";
     public int parallelism = 2;
-    public int shards = -1;
+    /** Shards when none are given: a constant, so that changing the parallelism never changes them. */
+    public static final int DEFAULT_SHARDS = 4;
+
+    public int shards = DEFAULT_SHARDS;
     public int maxParallelism = 128;
     public long events = 600_000;
     public Duration duration = Duration.ofSeconds(90);
@@ -132,9 +135,10 @@ public final class JobOptions implements Serializable {
         o.jdbcPasswordEnv = p.get("jdbc-password-env", o.jdbcPasswordEnv);
         o.table = table(p, "table", o.table);
         o.deadLetterTable = table(p, "dead-letter-table", o.deadLetterTable);
+        o.reportTable = table(p, "report-table", o.reportTable);
         o.parallelism = intAtLeast(p, "parallelism", o.parallelism, 1);
         o.maxParallelism = intAtLeast(p, "max-parallelism", o.maxParallelism, o.parallelism);
-        o.shards = intAtLeast(p, "shards", 2 * o.parallelism, 1);
+        o.shards = intAtLeast(p, "shards", DEFAULT_SHARDS, 1);
         if (o.shards > o.maxParallelism) {
             throw new IllegalArgumentException("--shards (" + o.shards + ") must not exceed --max-parallelism ("
                     + o.maxParallelism + ")");
@@ -222,6 +226,20 @@ public final class JobOptions implements Serializable {
      */
     public String totalsTableFor(String baseTable, ArmKind arm) {
         return arms.size() == 1 ? baseTable : baseTable + "_" + arm.label();
+    }
+
+    /**
+     * What must not change between a savepoint and the job resumed from it: the shard count (rows
+     * would move to shards whose state does not hold their totals) and, in split mode, which arms
+     * own which shards.
+     */
+    public String stateLayout() {
+        StringBuilder arms = new StringBuilder();
+        for (ArmKind arm : this.arms) {
+            arms.append(arms.length() == 0 ? "" : ",").append(arm.label());
+        }
+        return "shards=" + shards + ";max-parallelism=" + maxParallelism
+                + (abMode.equals("split") ? ";split=" + arms : "");
     }
 
     public boolean kafkaSource() {

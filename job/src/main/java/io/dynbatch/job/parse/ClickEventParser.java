@@ -34,12 +34,15 @@ public final class ClickEventParser implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public static final int MAX_PAGE_CHARS = 512;
+    /** 2000-01-01T00:00:00Z: older ingest times are data errors (and would overflow lateness arithmetic). */
+    public static final long EARLIEST_INGEST_MILLIS = 946_684_800_000L;
     private static final Set<String> FIELDS = Set.of("event_id", "page", "event_type", "user_id", "ingest_ts");
 
     private final int maxRecordChars;
     private final long maxFutureSkewMillis;
     private transient ObjectMapper mapper;
 
+    /** @param maxRecordChars the largest record accepted, in UTF-8 bytes */
     public ClickEventParser(int maxRecordChars, long maxFutureSkewMillis) {
         if (maxRecordChars <= 0 || maxFutureSkewMillis < 0) {
             throw new IllegalArgumentException("maxRecordChars must be > 0 and maxFutureSkewMillis >= 0");
@@ -53,8 +56,10 @@ public final class ClickEventParser implements Serializable {
         if (raw == null) {
             return refuse("malformed_json", "null record", null, now);
         }
-        if (raw.length() > maxRecordChars) {
-            return refuse("oversized_record", raw.length() + " chars > limit " + maxRecordChars, raw, now);
+        if (raw.length() > maxRecordChars
+                || (raw.length() * 3L > maxRecordChars
+                        && raw.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > maxRecordChars)) {
+            return refuse("oversized_record", "record over the limit of " + maxRecordChars + " bytes (UTF-8)", raw, now);
         }
         JsonNode node;
         try {
@@ -84,6 +89,9 @@ public final class ClickEventParser implements Serializable {
             return refuse("unknown_event_type", "event_type '" + truncate(type, 64) + "'", raw, now);
         }
         long ingest = node.get("ingest_ts").longValue();
+        if (ingest < EARLIEST_INGEST_MILLIS) {
+            return refuse("invalid_value", "ingest_ts " + ingest + " is before 2000-01-01", raw, now);
+        }
         if (ingest > now + maxFutureSkewMillis) {
             return refuse("future_timestamp", "ingest_ts " + (ingest - now) + " ms ahead of now", raw, now);
         }

@@ -32,13 +32,26 @@ public class RouteLateEvents extends ProcessFunction<ClickEvent, ClickEvent> imp
     public static final OutputTag<DeadLetter> LATE = new OutputTag<>("late-events") {};
 
     private final long allowedLatenessMillis;
+    private final String stateLayout;
     private transient Counter late;
     /** Highest watermark seen, checkpointed: after a restore lateness is judged against it at least. */
     private transient long watermarkFloor;
     private transient ListState<Long> watermarkFloorState;
+    private transient ListState<String> layoutState;
 
-    public RouteLateEvents(Duration allowedLateness) {
+    /**
+     * @param stateLayout what the job's keyed state depends on (shard count, split layout): a
+     *     restore from a checkpoint or savepoint taken with another layout fails with a clear error
+     *     instead of silently freezing the totals of rows that moved to other shards
+     */
+    public RouteLateEvents(Duration allowedLateness, String stateLayout) {
         this.allowedLatenessMillis = allowedLateness.toMillis();
+        this.stateLayout = stateLayout;
+    }
+
+    /** {@code watermark - allowedLateness}, saturating at Long.MIN_VALUE (no overflow). */
+    public static long lateBound(long watermark, long allowedLatenessMillis) {
+        return watermark < Long.MIN_VALUE + allowedLatenessMillis ? Long.MIN_VALUE : watermark - allowedLatenessMillis;
     }
 
     @Override
@@ -49,6 +62,7 @@ public class RouteLateEvents extends ProcessFunction<ClickEvent, ClickEvent> imp
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         watermarkFloorState.update(List.of(watermarkFloor));
+        layoutState.update(List.of(stateLayout));
     }
 
     /**
@@ -62,6 +76,17 @@ public class RouteLateEvents extends ProcessFunction<ClickEvent, ClickEvent> imp
     public void initializeState(FunctionInitializationContext context) throws Exception {
         watermarkFloorState = context.getOperatorStateStore()
                 .getUnionListState(new ListStateDescriptor<>("late-watermark-floor", Types.LONG));
+        layoutState = context.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>("state-layout", Types.STRING));
+        for (String restored : layoutState.get()) {
+            if (!restored.equals(stateLayout)) {
+                throw new IllegalStateException("This savepoint/checkpoint was taken with state layout '" + restored
+                        + "' but the job now has '" + stateLayout + "'. The shard count (--shards, --max-parallelism) "
+                        + "and the split arms must not change while the totals tables are kept: rows would move to "
+                        + "shards whose state does not hold their totals. Keep the old values, or start fresh with new "
+                        + "tables (see docs/architecture.md).");
+            }
+        }
         long lowest = Long.MAX_VALUE;
         for (Long floor : watermarkFloorState.get()) {
             lowest = Math.min(lowest, floor);
@@ -76,7 +101,8 @@ public class RouteLateEvents extends ProcessFunction<ClickEvent, ClickEvent> imp
             watermarkFloor = Math.max(watermarkFloor, current);
         }
         long watermark = watermarkFloor;
-        if (watermark != Long.MIN_VALUE && event.ingestTime < watermark - allowedLatenessMillis) {
+        // <=: an event exactly at watermark - lateness is late for a tumbling window too
+        if (watermark != Long.MIN_VALUE && event.ingestTime <= lateBound(watermark, allowedLatenessMillis)) {
             late.inc();
             ctx.output(LATE, new DeadLetter("late_event",
                     "ingest_ts " + (watermark - event.ingestTime) + " ms behind the watermark (allowed lateness "

@@ -36,6 +36,7 @@ public class AbComparator extends KeyedProcessFunction<String, BatchReceipt, Arm
     private final CostModel costModel;
 
     private transient Map<String, TreeMap<Long, ArmStats>> open;
+    private transient Map<String, Long> reportedUpTo;
     private transient Map<String, ArmIntervalReport> latest;
 
     public AbComparator(long intervalMillis, long sloMillis, CostModel costModel) {
@@ -48,6 +49,7 @@ public class AbComparator extends KeyedProcessFunction<String, BatchReceipt, Arm
     public void open(OpenContext openContext) {
         open = new HashMap<>();
         latest = new HashMap<>();
+        reportedUpTo = new HashMap<>();
     }
 
     @Override
@@ -58,6 +60,10 @@ public class AbComparator extends KeyedProcessFunction<String, BatchReceipt, Arm
             ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE); // end of input: report the rest
         }
         long start = Math.floorDiv(receipt.commitTime, intervalMillis) * intervalMillis;
+        Long reported = reportedUpTo.get(arm);
+        if (reported != null && start <= reported) {
+            start = reported + intervalMillis; // a receipt that arrives after its interval was reported joins the next
+        }
         TreeMap<Long, ArmStats> intervals = open.computeIfAbsent(arm, a -> new TreeMap<>());
         if (!intervals.containsKey(start)) {
             ctx.timerService().registerProcessingTimeTimer(start + intervalMillis + GRACE_MILLIS);
@@ -75,6 +81,7 @@ public class AbComparator extends KeyedProcessFunction<String, BatchReceipt, Arm
                 break;
             }
             ArmIntervalReport report = report(ctx.getCurrentKey(), e.getKey(), e.getValue());
+            reportedUpTo.merge(report.arm, e.getKey(), Math::max);
             latest.put(report.arm, report);
             LOG.info("A/B interval {} (+{} s) {}", e.getKey(), intervalMillis / 1000, report);
             out.collect(report);

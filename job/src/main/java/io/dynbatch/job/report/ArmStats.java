@@ -23,7 +23,7 @@ public final class ArmStats {
     public final Histogram latency = new Histogram(3);
 
     public void add(BatchReceipt r) {
-        events += r.events;
+        events += r.events - r.rejectedEvents; // rejected rows' events went to the dead-letter table
         batches++;
         transactions += r.transactions;
         rows += r.rows;

@@ -2,7 +2,6 @@ package io.dynbatch.job.sink;
 
 import io.dynbatch.job.model.ArmIntervalReport;
 
-import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
@@ -32,7 +31,7 @@ public final class AbReportTable {
         }
     }
 
-    public JdbcSink<ArmIntervalReport> sink(JdbcConnectionOptions connection) {
+    public JdbcSink<ArmIntervalReport> sink(DatabaseSettings database) {
         return JdbcSink.<ArmIntervalReport>builder()
                 .withQueryStatement("INSERT INTO " + name + " (arm, interval_start, interval_s, events, batches, "
                         + "transactions, rows_written, db_ms, db_ms_per_1k, cost_per_1k, p50_ms, p95_ms, p99_ms, max_ms, "
@@ -57,6 +56,6 @@ public final class AbReportTable {
                         })
                 .withExecutionOptions(JdbcExecutionOptions.builder().withBatchSize(100).withBatchIntervalMs(1000)
                         .withMaxRetries(5).build())
-                .buildAtLeastOnce(connection);
+                .buildAtLeastOnce(new EnvPasswordConnectionProvider(database));
     }
 }

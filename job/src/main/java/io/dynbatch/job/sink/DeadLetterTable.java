@@ -2,7 +2,6 @@ package io.dynbatch.job.sink;
 
 import io.dynbatch.job.model.DeadLetter;
 
-import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
@@ -38,7 +37,7 @@ public final class DeadLetterTable {
         }
     }
 
-    public JdbcSink<DeadLetter> sink(JdbcConnectionOptions connection) {
+    public JdbcSink<DeadLetter> sink(DatabaseSettings database) {
         return JdbcSink.<DeadLetter>builder()
                 .withQueryStatement(
                         "INSERT INTO " + name + " (reason, detail, payload, payload_length, refused_at, events) VALUES (?, ?, ?, ?, ?, ?)",
@@ -55,6 +54,6 @@ public final class DeadLetterTable {
                         .withBatchIntervalMs(500)
                         .withMaxRetries(5)
                         .build())
-                .buildAtLeastOnce(connection);
+                .buildAtLeastOnce(new EnvPasswordConnectionProvider(database));
     }
 }

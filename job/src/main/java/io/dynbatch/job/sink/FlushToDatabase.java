@@ -80,6 +80,7 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
     private transient Counter dbMillis;
     private transient Histogram writeMillis;
     private transient Counter rejectedRows;
+    private transient int keyHash;
 
     /**
      * @param feedSinkCost after each commit, report (batch size, write time) to the trigger through
@@ -127,13 +128,23 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
         List<RowKey> rows = new ArrayList<>(batch.rowCounts.size());
         long[] newTotals = new long[batch.rowCounts.size()];
         int i = 0;
+        long lateEvents = 0;
         for (Map.Entry<RowKey, Long> row : batch.rowCounts.entrySet()) {
+            if (totals.isClosed(row.getKey())) { // its total was pruned: writing from zero would be lost
+                lateEvents += row.getValue();
+                context.output(REJECTED_ROWS, closedRow(row.getKey(), row.getValue()));
+                continue;
+            }
             rows.add(row.getKey());
             newTotals[i++] = totals.get(row.getKey()) + row.getValue();
         }
+        if (i < newTotals.length) {
+            newTotals = java.util.Arrays.copyOf(newTotals, i);
+        }
 
         long start = System.nanoTime();
-        ResilientBatchWriter.Outcome outcome = writer.write(rows, newTotals);
+        ResilientBatchWriter.Outcome outcome =
+                rows.isEmpty() ? new ResilientBatchWriter.Outcome() : writer.write(rows, newTotals);
         long commitTime = System.currentTimeMillis();
         long tookNanos = System.nanoTime() - start;
         long tookMillis = tookNanos / 1_000_000;
@@ -141,7 +152,7 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
             SinkFeedback.record(context.windowState(), batch.events, Duration.ofNanos(tookNanos));
         }
 
-        long rejectedEvents = 0;
+        long rejectedEvents = lateEvents;
         for (int r = 0; r < rows.size(); r++) {
             if (outcome.isRejected(r)) {
                 long events = batch.rowCounts.get(rows.get(r));
@@ -164,6 +175,7 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
         writeMillis.update(tookMillis);
 
         int shard = shardOfKey.shardOf(key);
+        keyHash = key.hashCode();
         out.collect(receipt(batch, shard, seq, rows.size(), outcome, rejectedEvents, tookMillis, commitTime));
     }
 
@@ -174,6 +186,13 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
         String payload = "{\"page\":" + jsonString(row.page) + ",\"event_type\":" + jsonString(row.eventType)
                 + ",\"minute\":" + row.minute + ",\"events\":" + events + "}";
         return new DeadLetter("db_rejected_row", "SQLSTATE " + why.sqlState + ": " + why.message, payload, now, events);
+    }
+
+    private static DeadLetter closedRow(RowKey row, long events) {
+        String payload = "{\"page\":" + jsonString(row.page) + ",\"event_type\":" + jsonString(row.eventType)
+                + ",\"minute\":" + row.minute + ",\"events\":" + events + "}";
+        return new DeadLetter("late_event", "row's minute already closed and pruned in this shard", payload,
+                System.currentTimeMillis(), events);
     }
 
     private static String jsonString(String s) {
@@ -195,7 +214,7 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
         BatchReceipt r = new BatchReceipt();
         r.arm = arm;
         r.shard = shard;
-        r.batchId = arm + "-" + shard + "-" + seq;
+        r.batchId = arm + "-" + (shard >= 0 ? String.valueOf(shard) : "k" + Integer.toHexString(keyHash)) + "-" + seq;
         r.events = batch.events;
         r.rows = rows;
         r.statements = outcome.statements;

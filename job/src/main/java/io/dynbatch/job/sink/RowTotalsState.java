@@ -29,13 +29,27 @@ final class RowTotalsState {
 
     private final MapState<RowKey, Long> totals;
     private final ValueState<Long> oldestMinute;
+    private final ValueState<Long> prunedBelow;
     private final long allowedLatenessMillis;
 
     RowTotalsState(RuntimeContext context, long allowedLatenessMillis) {
         this.totals = context.getMapState(
                 new MapStateDescriptor<>("row-totals", TypeInformation.of(RowKey.class), Types.LONG));
         this.oldestMinute = context.getState(new ValueStateDescriptor<>("oldest-minute", Types.LONG));
+        this.prunedBelow = context.getState(new ValueStateDescriptor<>("pruned-below", Types.LONG));
         this.allowedLatenessMillis = allowedLatenessMillis;
+    }
+
+    /**
+     * Whether the row's minute is closed here: rows ending at or before the highest horizon this
+     * shard ever pruned with. Such a row's total is gone from state, so writing it would start from
+     * zero and the guard would drop it: its events must be dead-lettered as late instead. (Normally
+     * the late-event router stops them first; this guard holds whatever the upstream watermark did,
+     * e.g. after a restore.)
+     */
+    boolean isClosed(RowKey row) throws Exception {
+        Long below = prunedBelow.value();
+        return below != null && row.minute + MINUTE_MILLIS <= below;
     }
 
     /** The row's total so far (0 if new). */
@@ -64,9 +78,14 @@ final class RowTotalsState {
         if (oldest == null || watermark == Long.MIN_VALUE || watermark == Long.MAX_VALUE) {
             return 0; // MAX: end of input or a draining stop; a resumed job may still add to these rows
         }
-        long horizon = watermark - allowedLatenessMillis;
+        long horizon = watermark < Long.MIN_VALUE + allowedLatenessMillis
+                ? Long.MIN_VALUE : watermark - allowedLatenessMillis; // saturating: no overflow
         if (oldest + MINUTE_MILLIS > horizon) {
             return 0;
+        }
+        Long below = prunedBelow.value();
+        if (below == null || horizon > below) {
+            prunedBelow.update(horizon);
         }
         int removed = 0;
         long stillOldest = Long.MAX_VALUE;

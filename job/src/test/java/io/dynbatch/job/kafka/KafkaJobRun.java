@@ -83,7 +83,7 @@ final class KafkaJobRun {
 
             @Override
             public void deadLetters(DataStream<DeadLetter> deadLetters) {
-                deadLetters.sinkTo(new DeadLetterTable(options.deadLetterTable).sink(database.connectionOptions()))
+                deadLetters.sinkTo(new DeadLetterTable(options.deadLetterTable).sink(database))
                         .name("dead-letters");
             }
         });
