@@ -62,7 +62,68 @@ class DashboardTest {
         }
         String all = dashboard.json.toString();
         assertThat(all).contains("dynbatch_arm_transactions", "dynbatch_arm_dbMillis", "dynbatch_arm_batchSize",
-                "dynbatch_deadLetters", "circuitBreakerState", "numRestarts", "lastCheckpointDuration");
+                "dynbatch_deadLetters", "circuitBreakerState", "numRestarts", "lastCheckpointDuration",
+                // the A/B comparator's report and the adaptive trigger's gauges
+                "dynbatch_arm_reportP99Millis", "dynbatch_arm_reportSloMet", "dynbatch_arm_reportDbMillisPer1kEvents",
+                "dynbatch_arm_reportCostPer1kEvents", "dynbatch_arm_reportTransactions", "dynbatch_arm_targetSize",
+                "dynbatch_arm_deadlineMillis", "dynbatch_arm_costPerCallMillis", "dynbatch_arm_costPerElementMicros",
+                "dynbatch_arm_writerUtilisation", "dynbatch_arm_pendingCount");
+        assertThat(dashboard.panels()).as("no placeholder text panels").noneMatch(p -> p.path("type").asText().equals("text"));
+    }
+
+    @Test
+    void theSloPanelsShowTheReportedP99AgainstTwoSeconds() {
+        // The overview's latency panel and the on-call stat read the comparator's p99, in ms, red from 2 s
+        // (the default --slo), and only once an arm has reported (before that the gauge reads 0).
+        List<JsonNode> p99Panels = dashboard.panels().stream()
+                .filter(p -> p.path("targets").toString().contains("dynbatch_arm_reportP99Millis")).toList();
+        assertThat(p99Panels).hasSize(2).extracting(p -> p.path("type").asText()).containsExactly("timeseries", "stat");
+        for (JsonNode p : p99Panels) {
+            JsonNode defaults = p.path("fieldConfig").path("defaults");
+            assertThat(defaults.path("unit").asText()).as(p.path("title").asText()).isEqualTo("ms");
+            List<String> red = new ArrayList<>();
+            defaults.path("thresholds").path("steps").forEach(step -> {
+                if (step.path("color").asText().equals("red")) {
+                    red.add(step.path("value").asText());
+                }
+            });
+            assertThat(red).as(p.path("title").asText()).containsExactly("2000");
+            assertThat(p.path("targets").get(0).path("expr").asText()).contains("dynbatch_arm_reportTransactions");
+        }
+        JsonNode sloMet = dashboard.panels().stream()
+                .filter(p -> p.path("targets").toString().contains("dynbatch_arm_reportSloMet")).findFirst().orElseThrow();
+        assertThat(sloMet.path("fieldConfig").path("defaults").path("mappings").toString()).contains("met", "missed");
+        assertThat(dashboard.json.toString()).doesNotContain("SLO + 2 s");
+    }
+
+    @Test
+    void theSelectorCheckReportsQueriesThatWouldShowNothing() {
+        List<PrometheusText.Sample> exported = PrometheusText.parse(String.join("\n",
+                "flink_a_batchSize{job_name=\"j\",arm=\"static\",quantile=\"0.5\",subtask_index=\"0\",} 1.0",
+                "flink_a_batchSize{job_name=\"j\",arm=\"static\",quantile=\"0.99\",subtask_index=\"0\",} 2.0",
+                "flink_a_reportP99{job_name=\"j\",arm=\"static\",operator_name=\"ab_comparator\",} 3.0"));
+        ObjectNode json = new ObjectMapper().createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode panels = json.putArray("panels");
+        Map<String, String> queries = new java.util.LinkedHashMap<>();
+        queries.put("ok", "max by (arm) (flink_a_reportP99{job_name=~\"$job_name\", arm=~\"$arm\"})"
+                + " and on (arm) (max by (arm, subtask_index) (flink_a_batchSize{quantile=~\"0.5|0.99\", arm!=\"x\"}) > 0)");
+        queries.put("quantile", "max by (arm) (flink_a_batchSize{arm=~\"$arm\", quantile=\"0.9\"})");
+        queries.put("anchored", "max by (arm) (flink_a_batchSize{quantile=~\"0.9\"})");
+        queries.put("label", "max by (subtask_index) (flink_a_reportP99{arm=~\"$arm\"})");
+        queries.forEach((title, expr) -> {
+            ObjectNode panel = panels.addObject().put("type", "timeseries").put("title", title);
+            panel.putArray("targets").addObject().put("refId", "A").put("expr", expr);
+        });
+        assertThat(Dashboard.of(json).queriesSelectingNothing(exported)).containsExactly(
+                "panel 'quantile' A: flink_a_batchSize{arm=~\"$arm\", quantile=\"0.9\"} selects no exported series",
+                "panel 'anchored' A: flink_a_batchSize{quantile=~\"0.9\"} selects no exported series",
+                "panel 'label' A: label subtask_index is not on flink_a_reportP99");
+
+        assertThat(Dashboard.selectors("rate(flink_a_x{arm=\"flink_b_y\", q=\"a\\\"}\"}[5m]) / flink_c_z"))
+                .extracting(Dashboard.Selector::metric).containsExactly("flink_a_x", "flink_c_z");
+        assertThat(Dashboard.groupingLabels("sum by (arm, reason) (x) and on (arm) y"))
+                .containsExactly("arm", "reason");
+        assertThat(Dashboard.groupingLabels("label_values(flink_a_x{job_name=~\"$job_name\"}, arm)")).containsExactly("arm");
     }
 
     @Test

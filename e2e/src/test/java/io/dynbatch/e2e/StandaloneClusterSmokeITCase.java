@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -39,10 +40,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <ol>
  *   <li>the job and all its vertices reach RUNNING (REST API);</li>
  *   <li>rows appear in a fresh totals table;</li>
- *   <li>the job's custom metrics are visible through the REST API (as in the web UI) and on the
- *       TaskManager's Prometheus endpoint, and a checkpoint completes;</li>
+ *   <li>the job's custom metrics (the adaptive trigger's gauges and the A/B comparator's report
+ *       gauges included) are visible through the REST API (as in the web UI) and on the
+ *       TaskManager's Prometheus endpoint, a checkpoint completes, and every arm gets a first A/B
+ *       report;</li>
  *   <li>every metric the Grafana dashboard queries is exported by the running job (JobManager and
- *       TaskManager endpoints), so the dashboard cannot drift from the job;</li>
+ *       TaskManager endpoints), and every selector and grouping label of every query matches
+ *       exported series, so the dashboard cannot drift from the job;</li>
  *   <li>{@code flink stop --savepointPath} succeeds and the savepoint exists; the job restarts from
  *       it ({@code flink run -s}) and keeps writing; a second stop-with-savepoint succeeds.</li>
  * </ol>
@@ -64,7 +68,20 @@ class StandaloneClusterSmokeITCase {
             "flink_taskmanager_job_task_operator_dynbatch_arm_dbMillis",
             "flink_taskmanager_job_task_operator_dynbatch_arm_writeMillis",
             "flink_taskmanager_job_task_operator_dynbatch_parsedEvents",
-            "flink_taskmanager_job_task_operator_dynbatch_deadLetters");
+            "flink_taskmanager_job_task_operator_dynbatch_deadLetters",
+            // the adaptive trigger's gauges (arm=adaptive)
+            "flink_taskmanager_job_task_operator_dynbatch_arm_targetSize",
+            "flink_taskmanager_job_task_operator_dynbatch_arm_deadlineMillis",
+            "flink_taskmanager_job_task_operator_dynbatch_arm_costPerCallMillis",
+            "flink_taskmanager_job_task_operator_dynbatch_arm_costPerElementMicros",
+            "flink_taskmanager_job_task_operator_dynbatch_arm_writerUtilisation",
+            "flink_taskmanager_job_task_operator_dynbatch_arm_pendingCount",
+            // the A/B comparator's latest report per arm (operator ab-comparator)
+            "flink_taskmanager_job_task_operator_dynbatch_arm_reportP99Millis",
+            "flink_taskmanager_job_task_operator_dynbatch_arm_reportSloMet",
+            "flink_taskmanager_job_task_operator_dynbatch_arm_reportDbMillisPer1kEvents",
+            "flink_taskmanager_job_task_operator_dynbatch_arm_reportCostPer1kEvents",
+            "flink_taskmanager_job_task_operator_dynbatch_arm_reportTransactions");
 
     /** The same metrics in the REST API: ids end with these (after "<operator>." of their vertex). */
     static final List<String> CUSTOM_REST_METRICS = List.of(
@@ -77,7 +94,22 @@ class StandaloneClusterSmokeITCase {
             "dynbatch.arm.static.dbMillis",
             "dynbatch.arm.static.writeMillis_p99",
             "dynbatch.parsedEvents",
-            "dynbatch.deadLetters");
+            "dynbatch.deadLetters",
+            "dynbatch.arm.adaptive.targetSize",
+            "dynbatch.arm.adaptive.deadlineMillis",
+            "dynbatch.arm.adaptive.costPerCallMillis",
+            "dynbatch.arm.adaptive.costPerElementMicros",
+            "dynbatch.arm.adaptive.writerUtilisation",
+            "dynbatch.arm.adaptive.pendingCount",
+            "dynbatch.arm.static.reportP99Millis",
+            "dynbatch.arm.adaptive.reportP99Millis",
+            "dynbatch.arm.static.reportSloMet",
+            "dynbatch.arm.static.reportDbMillisPer1kEvents",
+            "dynbatch.arm.static.reportCostPer1kEvents",
+            "dynbatch.arm.static.reportTransactions");
+
+    /** The arms the smoke test runs (shadow mode: each writes its own table and is reported separately). */
+    static final List<String> ARMS = List.of("static", "adaptive");
 
     private static final Duration STEP = Duration.ofSeconds(60);
 
@@ -89,11 +121,12 @@ class StandaloneClusterSmokeITCase {
         String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         String table = "e2e_totals_" + suffix;
         String deadLetters = "e2e_dead_letters_" + suffix;
+        String report = "e2e_ab_report_" + suffix;
         Path dir = Path.of(System.getProperty("dynbatch.e2e.dir", "target/e2e")).toAbsolutePath().resolve("cluster");
 
         // Closed in reverse order: the cluster goes down first, then the tables are dropped.
         // Both A/B arms run (shadow mode): each writes <table>_<arm>; the static arm's table is checked.
-        try (Tables tables = new Tables(table + "_static", table + "_adaptive", deadLetters);
+        try (Tables tables = new Tables(table + "_static", table + "_adaptive", deadLetters, report);
                 ClusterScript cluster = new ClusterScript(Repo.root(), dir)) {
             cluster.run(300, "start"); // the first run also assembles lib/ from Maven
             Map<String, String> env = cluster.clusterEnv();
@@ -102,7 +135,8 @@ class StandaloneClusterSmokeITCase {
 
             List<String> jobArgs = List.of(
                     "--jdbc-url", JDBC_URL, "--jdbc-user", JDBC_USER,
-                    "--table", table, "--dead-letter-table", deadLetters, "--arms", "static,adaptive",
+                    "--table", table, "--dead-letter-table", deadLetters, "--report-table", report,
+                    "--arms", String.join(",", ARMS),
                     "--events", "3000000", "--duration", "10min", "--start-delay", "1s",
                     "--checkpoint-interval", "3s", "--batch-delay", "500ms", "--jitter", "50ms");
             String jobId = submit(cluster, jar, null, jobArgs);
@@ -157,16 +191,38 @@ class StandaloneClusterSmokeITCase {
             Set<String> dynbatchNames = PrometheusText.names(tmSamples).stream().filter(n -> n.contains("_dynbatch_"))
                     .collect(Collectors.toCollection(TreeSet::new));
             System.out.println("Prometheus (TaskManager) dynbatch metrics: " + dynbatchNames);
+            System.out.println("Prometheus (TaskManager) dynbatch metrics by arm and operator:");
+            armsAndOperators(tmSamples, jobId).forEach((name, where) -> System.out.println("  " + name + " " + where));
 
-            // 4. the dashboard queries only metrics the running job exports (JobManager + TaskManager)
+            // 3d. a first A/B report for every arm (the comparator's gauges read 0 until then; the
+            // dashboard shows an arm's report only once reportTransactions > 0)
+            List<Sample> reported = Poll.until("a first A/B report of every arm on " + env.get("TASKMANAGER_PROMETHEUS"),
+                    STEP, () -> {
+                        List<Sample> samples = PrometheusText.parse(rest.text(env.get("TASKMANAGER_PROMETHEUS")));
+                        Map<String, Double> transactions = reportGauge(samples, jobId, "reportTransactions");
+                        boolean all = ARMS.stream().allMatch(arm -> transactions.getOrDefault(arm, 0.0) > 0);
+                        return all ? Attempt.done(samples) : Attempt.notYet("reportTransactions per arm " + transactions);
+                    });
+            for (String gauge : List.of("reportTransactions", "reportP99Millis", "reportSloMet",
+                    "reportDbMillisPer1kEvents", "reportCostPer1kEvents")) {
+                System.out.println("A/B report " + gauge + " per arm: " + reportGauge(reported, jobId, gauge));
+            }
+
+            // 4. the dashboard queries only metrics the running job exports (JobManager + TaskManager), and
+            // every selector and grouping label of every query matches the exported series
             List<Sample> jmSamples = PrometheusText.parse(rest.text(env.get("JOBMANAGER_PROMETHEUS")));
-            Set<String> exported = new HashSet<>(PrometheusText.names(tmSamples));
-            exported.addAll(PrometheusText.names(jmSamples));
+            List<Sample> allSamples = new ArrayList<>(reported);
+            allSamples.addAll(jmSamples);
+            Set<String> exported = new HashSet<>(PrometheusText.names(allSamples));
             Dashboard dashboard = Dashboard.load();
             assertThat(dashboard.queriesOfMissingMetrics(exported))
                     .as("dashboard queries of metrics the running job does not export (%s)", Dashboard.PATH)
                     .isEmpty();
-            System.out.println("Dashboard metrics, all exported: " + dashboard.metricNames());
+            assertThat(dashboard.queriesSelectingNothing(allSamples))
+                    .as("dashboard queries whose selectors or labels match no exported series (%s)", Dashboard.PATH)
+                    .isEmpty();
+            System.out.println("Dashboard: " + dashboard.queries().size() + " queries, all selecting exported series of "
+                    + dashboard.metricNames());
 
             // 5. stop with a savepoint; it exists
             Path savepoint = stopWithSavepoint(cluster, rest, jobId);
@@ -259,6 +315,33 @@ class StandaloneClusterSmokeITCase {
         return sums;
     }
 
+    /** One gauge of the A/B comparator, per arm, for the job. */
+    private static Map<String, Double> reportGauge(List<Sample> samples, String jobId, String gauge) {
+        Map<String, Double> perArm = new TreeMap<>();
+        for (Sample s : samples) {
+            if (s.name().equals("flink_taskmanager_job_task_operator_dynbatch_arm_" + gauge)
+                    && jobId.equals(s.labels().get("job_id"))) {
+                perArm.put(s.labels().get("arm"), s.value());
+            }
+        }
+        return perArm;
+    }
+
+    /** Each dynbatch metric of the job -> "arm=[...] operator=[...]" (the label values it has). */
+    static Map<String, String> armsAndOperators(List<Sample> samples, String jobId) {
+        Map<String, Set<String>> arms = new TreeMap<>();
+        Map<String, Set<String>> operators = new TreeMap<>();
+        for (Sample s : samples) {
+            if (s.name().contains("_dynbatch_") && jobId.equals(s.labels().get("job_id"))) {
+                arms.computeIfAbsent(s.name(), n -> new TreeSet<>()).add(s.labels().getOrDefault("arm", "-"));
+                operators.computeIfAbsent(s.name(), n -> new TreeSet<>()).add(s.labels().getOrDefault("operator_name", "-"));
+            }
+        }
+        Map<String, String> out = new TreeMap<>();
+        arms.forEach((name, a) -> out.put(name, "arm=" + a + " operator=" + operators.get(name)));
+        return out;
+    }
+
     private static double sum(Map<String, Double> sums, String idSuffix) {
         return sums.entrySet().stream().filter(e -> e.getKey().endsWith(idSuffix)).mapToDouble(Map.Entry::getValue).sum();
     }
@@ -284,13 +367,13 @@ class StandaloneClusterSmokeITCase {
     /** The test's own tables: unique names, dropped at the end. */
     private static final class Tables implements AutoCloseable {
         private final String totals;
-        private final String otherTotals;
-        private final String deadLetters;
+        private final List<String> all;
 
-        Tables(String totals, String otherTotals, String deadLetters) {
+        /** {@code totals} is the one {@link #countAndSum} reads; all are dropped. */
+        Tables(String totals, String... others) {
             this.totals = totals;
-            this.otherTotals = otherTotals;
-            this.deadLetters = deadLetters;
+            this.all = new ArrayList<>(List.of(totals));
+            this.all.addAll(List.of(others));
         }
 
         long[] countAndSum() throws SQLException {
@@ -311,9 +394,9 @@ class StandaloneClusterSmokeITCase {
         public void close() throws SQLException {
             try (Connection c = DriverManager.getConnection(JDBC_URL, JDBC_USER, null);
                     Statement s = c.createStatement()) {
-                s.execute("DROP TABLE IF EXISTS " + totals);
-                s.execute("DROP TABLE IF EXISTS " + otherTotals);
-                s.execute("DROP TABLE IF EXISTS " + deadLetters);
+                for (String t : all) {
+                    s.execute("DROP TABLE IF EXISTS " + t);
+                }
             }
         }
     }
