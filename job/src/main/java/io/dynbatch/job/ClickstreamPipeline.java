@@ -12,6 +12,7 @@ import io.dynbatch.job.parse.RouteLateEvents;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.FlushToDatabase;
 import io.dynbatch.job.source.ClickstreamGenerator;
+import io.dynbatch.job.source.IngestTimeOfRawRecord;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
@@ -32,7 +33,7 @@ import java.util.List;
  */
 public final class ClickstreamPipeline {
 
-    /** Bounded out-of-orderness of ingest times after the (parallel) parse step. */
+    /** Bounded out-of-orderness of ingest times within one source split. */
     static final Duration MAX_OUT_OF_ORDERNESS = Duration.ofSeconds(2);
     static final Duration SOURCE_IDLENESS = Duration.ofSeconds(30);
     static final long MAX_FUTURE_SKEW_MILLIS = 60_000;
@@ -41,7 +42,11 @@ public final class ClickstreamPipeline {
 
     public static void defineWorkflow(StreamExecutionEnvironment env, Source<String, ?, ?> source, int sourceParallelism,
             JobOptions options, DatabaseSettings database, PipelineSinks sinks) {
-        DataStream<String> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "clickstream-source")
+        // Watermarks per source split (per Kafka partition), from the raw records' ingest_ts.
+        WatermarkStrategy<String> watermarks = WatermarkStrategy.<String>forBoundedOutOfOrderness(MAX_OUT_OF_ORDERNESS)
+                .withTimestampAssigner(new IngestTimeOfRawRecord(MAX_FUTURE_SKEW_MILLIS))
+                .withIdleness(SOURCE_IDLENESS);
+        DataStream<String> raw = env.fromSource(source, watermarks, "clickstream-source")
                 .setParallelism(sourceParallelism)
                 .uid("clickstream-source");
 
@@ -50,11 +55,6 @@ public final class ClickstreamPipeline {
                 .name("parse-validate")
                 .uid("parse-validate");
         SingleOutputStreamOperator<ClickEvent> events = parsed
-                .assignTimestampsAndWatermarks(WatermarkStrategy.<ClickEvent>forBoundedOutOfOrderness(MAX_OUT_OF_ORDERNESS)
-                        .withTimestampAssigner((e, ts) -> e.ingestTime)
-                        .withIdleness(SOURCE_IDLENESS))
-                .name("ingest-time-watermarks")
-                .uid("ingest-time-watermarks")
                 .process(new RouteLateEvents(options.allowedLateness, options.stateLayout()))
                 .name("route-late-events")
                 .uid("route-late-events");
