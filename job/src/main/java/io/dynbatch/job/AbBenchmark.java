@@ -1,7 +1,6 @@
 package io.dynbatch.job;
 
 import io.dynbatch.job.model.BatchReceipt;
-import io.dynbatch.job.model.DeadLetter;
 import io.dynbatch.job.report.ArmStats;
 import io.dynbatch.job.report.CostModel;
 import io.dynbatch.job.report.RunSummary;
@@ -113,19 +112,10 @@ public final class AbBenchmark {
         recordTraffic(scenario, generator);
         StreamExecutionEnvironment env = cluster.environment();
         DynbatchJob.configure(env, options);
-        DataStream<BatchReceipt>[] receipts = new DataStream[1];
+        java.util.concurrent.atomic.AtomicReference<DataStream<BatchReceipt>> receipts =
+                new java.util.concurrent.atomic.AtomicReference<>();
         ClickstreamPipeline.defineWorkflow(env, new ClickstreamGeneratorSource(generator), 1, options, database,
-                new PipelineSinks() {
-                    @Override
-                    public void receipts(DataStream<BatchReceipt> r) {
-                        receipts[0] = r;
-                    }
-
-                    @Override
-                    public void deadLetters(DataStream<DeadLetter> d) {
-                        DynbatchJob.sinkDeadLetters(d, options, database);
-                    }
-                });
+                new DynbatchJob.DatabaseSinks(options, database, receipts::set));
 
         long[] pgBefore = databaseStats(database);
         ScheduledExecutorService slowdown = Executors.newSingleThreadScheduledExecutor();
@@ -138,7 +128,7 @@ public final class AbBenchmark {
         long started = System.currentTimeMillis();
         System.out.printf("%s: %,d events over %d s, arms %s ...%n", scenario, events, seconds, ARMS);
         long lastPrint = started;
-        try (CloseableIterator<BatchReceipt> it = receipts[0].executeAndCollect("dynbatch-ab-" + scenario)) {
+        try (CloseableIterator<BatchReceipt> it = receipts.get().executeAndCollect("dynbatch-ab-" + scenario)) {
             while (it.hasNext()) {
                 BatchReceipt r = it.next();
                 summary.add(r);

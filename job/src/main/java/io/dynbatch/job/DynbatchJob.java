@@ -28,6 +28,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * Entry point. With no arguments: a local MiniCluster with the Flink web UI, an embedded
@@ -86,6 +88,11 @@ public final class DynbatchJob {
         }
     }
 
+    /** Kafka when configured, else the built-in generator. */
+    private static Source<String, ?, ?> source(JobOptions options, ClickstreamGenerator generator) throws IOException {
+        return options.kafkaSource() ? KafkaClickSource.fromOptions(options) : new ClickstreamGeneratorSource(generator);
+    }
+
     /** Creates every arm's totals table and the dead-letter table if absent. */
     public static void ensureSchema(JobOptions options, DatabaseSettings database) throws java.sql.SQLException {
         for (ArmKind arm : options.activeArms()) {
@@ -114,26 +121,11 @@ public final class DynbatchJob {
             throws Exception {
         configure(env, options);
         ClickstreamGenerator generator = generator(options, System.currentTimeMillis() + options.startDelay.toMillis());
-        Source<String, ?, ?> source = options.kafkaSource()
-                ? KafkaClickSource.fromOptions(options) : new ClickstreamGeneratorSource(generator);
+        Source<String, ?, ?> source = source(options, generator);
         int sourceParallelism = options.kafkaSource() ? options.parallelism : 1;
         ClickstreamPipeline.defineWorkflow(env, source, sourceParallelism, options, database,
-                new PipelineSinks() {
-                    @Override
-                    public void receipts(DataStream<BatchReceipt> receipts) {
-                        receipts.sinkTo(new DiscardingSink<>()).name("receipts").uid("receipts");
-                    }
-
-                    @Override
-                    public void deadLetters(DataStream<DeadLetter> deadLetters) {
-                        sinkDeadLetters(deadLetters, options, database);
-                    }
-
-                    @Override
-                    public void abReports(DataStream<ArmIntervalReport> reports) {
-                        sinkAbReports(reports, options, database);
-                    }
-                });
+                new DatabaseSinks(options, database,
+                        receipts -> receipts.sinkTo(new DiscardingSink<>()).name("receipts").uid("receipts")));
         env.execute("dynbatch");
     }
 
@@ -154,15 +146,15 @@ public final class DynbatchJob {
         configure(env, options);
 
         ClickstreamGenerator generator = generator(options, System.currentTimeMillis() + options.startDelay.toMillis());
-        ReceiptCollector collector = new ReceiptCollector(options, database);
-        Source<String, ?, ?> source = options.kafkaSource()
-                ? KafkaClickSource.fromOptions(options) : new ClickstreamGeneratorSource(generator);
+        AtomicReference<DataStream<BatchReceipt>> collected = new AtomicReference<>();
+        DatabaseSinks sinks = new DatabaseSinks(options, database, collected::set);
+        Source<String, ?, ?> source = source(options, generator);
         int sourceParallelism = options.kafkaSource() ? options.parallelism : 1;
-        ClickstreamPipeline.defineWorkflow(env, source, sourceParallelism, options, database, collector);
+        ClickstreamPipeline.defineWorkflow(env, source, sourceParallelism, options, database, sinks);
 
         RunSummary summary = new RunSummary(options.reportInterval.toMillis(), options.slo.toMillis(), CostModel.defaults());
         ProgressLine progress = new ProgressLine(options.kafkaSource() ? -1 : generator.totalEvents(), System.currentTimeMillis());
-        try (CloseableIterator<BatchReceipt> receipts = collector.stream.executeAndCollect("dynbatch")) {
+        try (CloseableIterator<BatchReceipt> receipts = collected.get().executeAndCollect("dynbatch")) {
             while (receipts.hasNext()) {
                 summary.add(receipts.next());
                 progress.maybePrint(summary);
@@ -208,20 +200,21 @@ public final class DynbatchJob {
         System.out.println("Results CSV: " + file.toAbsolutePath());
     }
 
-    /** Collects receipts on the client (executeAndCollect) and writes dead letters to their table. */
-    private static final class ReceiptCollector implements PipelineSinks {
+    /** Dead letters and A/B reports to their tables; receipts to whatever the caller does with them. */
+    static final class DatabaseSinks implements PipelineSinks {
         private final JobOptions options;
         private final DatabaseSettings database;
-        private DataStream<BatchReceipt> stream;
+        private final Consumer<DataStream<BatchReceipt>> receiptSink;
 
-        ReceiptCollector(JobOptions options, DatabaseSettings database) {
+        DatabaseSinks(JobOptions options, DatabaseSettings database, Consumer<DataStream<BatchReceipt>> receiptSink) {
             this.options = options;
             this.database = database;
+            this.receiptSink = receiptSink;
         }
 
         @Override
         public void receipts(DataStream<BatchReceipt> receipts) {
-            this.stream = receipts;
+            receiptSink.accept(receipts);
         }
 
         @Override

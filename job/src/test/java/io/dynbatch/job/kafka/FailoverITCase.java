@@ -71,13 +71,7 @@ class FailoverITCase {
                 KafkaJobRun.endOffsets(topic, PARTITIONS, generator.totalEvents()));
         try (MonotonicTotalsWatcher watcher = new MonotonicTotalsWatcher(PostgresForTests.url(), database.totalsTable());
                 KafkaLoadGenerator load = new KafkaLoadGenerator(bootstrap, topic, PARTITIONS)) {
-            CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
-                try {
-                    load.play(generator, false);
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Void> producing = KafkaJobRun.playInBackground(load, generator);
             for (int f = 1; f <= failures; f++) {
                 long checkpointsBefore = rest.completedCheckpoints(job.getJobID());
                 long committedBefore = sum(database);

@@ -8,7 +8,9 @@ import io.dynbatch.job.model.BatchReceipt;
 import io.dynbatch.job.model.DeadLetter;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.DeadLetterTable;
+import io.dynbatch.job.source.ClickstreamGenerator;
 import io.dynbatch.job.source.KafkaClickSource;
+import io.dynbatch.job.tools.KafkaLoadGenerator;
 
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -26,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 
 /** Starts the job on the test MiniCluster, reading a topic up to known end offsets (so it ends). */
@@ -45,6 +48,17 @@ final class KafkaJobRun {
                 "--checkpoint-min-pause", "100ms", "--dead-letter-table", deadLetterTable));
         args.addAll(List.of(extra));
         return JobOptions.fromArgs(args.toArray(new String[0]));
+    }
+
+    /** Plays the generator into Kafka in real time on another thread. */
+    static CompletableFuture<Void> playInBackground(KafkaLoadGenerator load, ClickstreamGenerator generator) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                load.play(generator, false);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     /** End offsets when record {@code i} of {@code records} went to partition {@code i % partitions}. */

@@ -74,13 +74,7 @@ class PostgresRestartITCase {
         long downMillis;
         try (MonotonicTotalsWatcher watcher = new MonotonicTotalsWatcher(url, database.totalsTable());
                 KafkaLoadGenerator load = new KafkaLoadGenerator(bootstrap, topic, PARTITIONS)) {
-            CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
-                try {
-                    load.play(generator, false);
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Void> producing = KafkaJobRun.playInBackground(load, generator);
 
             awaitCondition("rows committed before the restart", Duration.ofSeconds(60),
                     () -> sumQuietly(url, database.totalsTable()) > 0);

@@ -68,13 +68,7 @@ class SavepointRescaleITCase {
 
         try (MonotonicTotalsWatcher watcher = new MonotonicTotalsWatcher(PostgresForTests.url(), database.totalsTable());
                 KafkaLoadGenerator load = new KafkaLoadGenerator(bootstrap, topic, PARTITIONS)) {
-            CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
-                try {
-                    load.play(generator, false);
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Void> producing = KafkaJobRun.playInBackground(load, generator);
 
             JobClient atTwo = KafkaJobRun.start(options(bootstrap, topic, deadLetters, 2, common), database, ends, null);
             String first = runThenDrain(atTwo, rest, database, bootstrap, topic);
