@@ -1,5 +1,6 @@
 package io.dynbatch.job.kafka;
 
+import io.dynbatch.job.ArmKind;
 import io.dynbatch.job.DynbatchJob;
 import io.dynbatch.job.JobOptions;
 import io.dynbatch.job.PostgresForTests;
@@ -27,7 +28,7 @@ import static io.dynbatch.job.kafka.PostgresRestartITCase.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * TaskManagers are killed mid-stream (all live ones, so the failure hits the running job wherever
+ * Both the static and the adaptive arm (shadow mode) run while TaskManagers are killed mid-stream (all live ones, so the failure hits the running job wherever
  * its tasks are; fresh TaskManagers replace them). The job restarts from its last
  * checkpoint; the totals must end exactly equal to the truth, and a concurrent reader must never
  * see a total go down.
@@ -62,22 +63,25 @@ class FailoverITCase {
         DatabaseSettings database = PostgresForTests.freshSettings("failover_totals");
         JobOptions options = KafkaJobRun.options(bootstrap, topic, PostgresForTests.uniqueName("failover_dead"),
                 "--events", String.valueOf(4_000 + 4_000 * failures), "--duration", (4 + 4 * failures) + "s",
-                "--pages", "80");
+                "--pages", "80", "--arms", "static,adaptive", "--ab-mode", "shadow");
+        String staticTable = options.totalsTableFor(database.totalsTable(), ArmKind.STATIC);
+        String adaptiveTable = options.totalsTableFor(database.totalsTable(), ArmKind.ADAPTIVE);
         KafkaLoadGenerator.createTopic(bootstrap, topic, PARTITIONS);
         ClickstreamGenerator generator = DynbatchJob.generator(options, System.currentTimeMillis() + 1000);
         FlinkRest rest = new FlinkRest(cluster);
 
         JobClient job = KafkaJobRun.start(options, database,
                 KafkaJobRun.endOffsets(topic, PARTITIONS, generator.totalEvents()));
-        try (MonotonicTotalsWatcher watcher = new MonotonicTotalsWatcher(PostgresForTests.url(), database.totalsTable());
+        try (MonotonicTotalsWatcher watcher = new MonotonicTotalsWatcher(PostgresForTests.url(), staticTable);
+                MonotonicTotalsWatcher adaptiveWatcher = new MonotonicTotalsWatcher(PostgresForTests.url(), adaptiveTable);
                 KafkaLoadGenerator load = new KafkaLoadGenerator(bootstrap, topic, PARTITIONS)) {
             CompletableFuture<Void> producing = KafkaJobRun.playInBackground(load, generator);
             for (int f = 1; f <= failures; f++) {
                 long checkpointsBefore = rest.completedCheckpoints(job.getJobID());
-                long committedBefore = sum(database);
+                long committedBefore = sum(staticTable);
                 awaitCondition("a new checkpoint and new rows before failure " + f, Duration.ofSeconds(90),
                         () -> quietly(() -> rest.completedCheckpoints(job.getJobID()) > checkpointsBefore
-                                && sum(database) > committedBefore));
+                                && sum(staticTable) > committedBefore));
                 killAllTaskManagers(cluster);
                 long checkpointsAtKill = rest.completedCheckpoints(job.getJobID());
                 awaitCondition("recovery from failure " + f + " (a checkpoint completed after it)", Duration.ofSeconds(90),
@@ -88,13 +92,17 @@ class FailoverITCase {
             job.getJobExecutionResult().get(3, TimeUnit.MINUTES);
 
             try (Connection c = PostgresForTests.connect()) {
-                var inDatabase = new TotalsTable(database.totalsTable()).readAll(c);
-                long total = inDatabase.values().stream().mapToLong(Long::longValue).sum();
-                System.out.printf("Failover x%d: produced %d, database total %d, restarts %d, reader polls %d, "
-                        + "decreases seen %d%n", failures, generator.totalEvents(), total, restarts, watcher.polls(),
-                        watcher.decreases().size());
-                assertThat(inDatabase).containsExactlyInAnyOrderEntriesOf(generator.expectedTotals());
+                for (String table : List.of(staticTable, adaptiveTable)) {
+                    var inDatabase = new TotalsTable(table).readAll(c);
+                    long total = inDatabase.values().stream().mapToLong(Long::longValue).sum();
+                    System.out.printf("Failover x%d, %s: produced %d, database total %d, restarts %d, reader polls %d, "
+                            + "decreases seen %d%n", failures, table, generator.totalEvents(), total, restarts,
+                            watcher.polls() + adaptiveWatcher.polls(),
+                            watcher.decreases().size() + adaptiveWatcher.decreases().size());
+                    assertThat(inDatabase).as(table).containsExactlyInAnyOrderEntriesOf(generator.expectedTotals());
+                }
             }
+            assertThat(adaptiveWatcher.decreases()).as("adaptive totals a reader saw go down").isEmpty();
             assertThat(restarts).as("restarts").isGreaterThanOrEqualTo(failures);
             assertThat(watcher.polls()).isPositive();
             assertThat(watcher.decreases()).as("totals a reader saw go down").isEmpty();
@@ -126,9 +134,9 @@ class FailoverITCase {
         return highest;
     }
 
-    private static long sum(DatabaseSettings database) {
+    private static long sum(String table) {
         try (Connection c = PostgresForTests.connect()) {
-            return new TotalsTable(database.totalsTable()).sumEvents(c);
+            return new TotalsTable(table).sumEvents(c);
         } catch (Exception e) {
             return 0;
         }
