@@ -33,7 +33,7 @@ import static io.dynbatch.job.kafka.PostgresRestartITCase.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Graceful stop and rescaling: the job runs at parallelism 2, is stopped with a draining savepoint
+ * Graceful stop and rescaling, with the static and adaptive arms side by side: the job runs at parallelism 2, is stopped with a draining savepoint
  * (every pending batch flushed first), resumes from it at parallelism 3, is stopped again, and
  * finishes at parallelism 1. Totals end exactly equal to the truth and a concurrent reader never sees
  * a total decrease.
@@ -59,14 +59,17 @@ class SavepointRescaleITCase {
         String deadLetters = PostgresForTests.uniqueName("rescale_dead");
         // A long batch delay, so that batches are pending whenever the job is stopped.
         String[] common = {"--events", "24000", "--duration", "16s", "--pages", "80", "--batch-size", "100000",
-            "--batch-delay", "3s", "--jitter", "0ms"};
+            "--batch-delay", "3s", "--jitter", "0ms", "--arms", "static,adaptive", "--ab-mode", "shadow"};
         KafkaLoadGenerator.createTopic(bootstrap, topic, PARTITIONS);
         ClickstreamGenerator generator = DynbatchJob.generator(
                 KafkaJobRun.options(bootstrap, topic, deadLetters, common), System.currentTimeMillis() + 1000);
         Map<TopicPartition, Long> ends = KafkaJobRun.endOffsets(topic, PARTITIONS, generator.totalEvents());
         FlinkRest rest = new FlinkRest(cluster);
 
-        try (MonotonicTotalsWatcher watcher = new MonotonicTotalsWatcher(PostgresForTests.url(), database.totalsTable());
+        String staticTable = database.totalsTable() + "_static";
+        String adaptiveTable = database.totalsTable() + "_adaptive";
+        try (MonotonicTotalsWatcher watcher = new MonotonicTotalsWatcher(PostgresForTests.url(), staticTable);
+                MonotonicTotalsWatcher adaptiveWatcher = new MonotonicTotalsWatcher(PostgresForTests.url(), adaptiveTable);
                 KafkaLoadGenerator load = new KafkaLoadGenerator(bootstrap, topic, PARTITIONS)) {
             CompletableFuture<Void> producing = KafkaJobRun.playInBackground(load, generator);
 
@@ -80,18 +83,22 @@ class SavepointRescaleITCase {
             // A bounded Kafka source restored from a savepoint need not finish by itself (a split that
             // was already complete is not restored), so wait for the data, then cancel.
             awaitCondition("every event committed after the second resume", Duration.ofSeconds(90),
-                    () -> quietly(() -> sum(database) == generator.totalEvents()));
+                    () -> quietly(() -> sum(staticTable) == generator.totalEvents()
+                            && sum(adaptiveTable) == generator.totalEvents()));
             atOne.cancel().get(30, TimeUnit.SECONDS);
 
             try (Connection c = PostgresForTests.connect()) {
                 assertThat(KafkaBadInputITCase.countByReason(c, deadLetters)).as("dead letters").isEmpty();
-                var inDatabase = new TotalsTable(database.totalsTable()).readAll(c);
+                assertThat(new TotalsTable(adaptiveTable).readAll(c)).as("adaptive arm")
+                        .containsExactlyInAnyOrderEntriesOf(generator.expectedTotals());
+                var inDatabase = new TotalsTable(staticTable).readAll(c);
                 System.out.printf("Savepoint 2->3->1: produced %d, database total %d, reader polls %d, decreases %d%n",
                         generator.totalEvents(), inDatabase.values().stream().mapToLong(Long::longValue).sum(),
                         watcher.polls(), watcher.decreases().size());
                 assertThat(inDatabase).containsExactlyInAnyOrderEntriesOf(generator.expectedTotals());
             }
             assertThat(watcher.decreases()).as("totals a reader saw go down").isEmpty();
+            assertThat(adaptiveWatcher.decreases()).as("adaptive totals a reader saw go down").isEmpty();
         }
     }
 
@@ -107,13 +114,14 @@ class SavepointRescaleITCase {
     /** Lets the job commit something and checkpoint, stops it with a draining savepoint, checks the drain. */
     private String runThenDrain(JobClient job, FlinkRest rest, DatabaseSettings database, String bootstrap, String topic)
             throws Exception {
-        long before = sum(database);
+        String staticTable = database.totalsTable() + "_static";
+        long before = sum(staticTable);
         awaitCondition("new rows and a checkpoint", Duration.ofSeconds(90),
-                () -> quietly(() -> sum(database) > before && rest.completedCheckpoints(job.getJobID()) > 0));
+                () -> quietly(() -> sum(staticTable) > before && rest.completedCheckpoints(job.getJobID()) > 0));
         String savepoint = job.stopWithSavepoint(true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(2, TimeUnit.MINUTES);
         long committedOffsets = committedOffsets(bootstrap, topic);
-        long inTable = sum(database);
+        long inTable = sum(staticTable);
         System.out.printf("Drained stop: table holds %d events; Kafka offsets committed by the last completed "
                 + "checkpoint: %d%n", inTable, committedOffsets);
         // Offsets are committed on checkpoint completion, so they may lag the savepoint; everything
@@ -131,9 +139,9 @@ class SavepointRescaleITCase {
         }
     }
 
-    private static long sum(DatabaseSettings database) throws Exception {
+    private static long sum(String table) throws Exception {
         try (Connection c = PostgresForTests.connect()) {
-            return new TotalsTable(database.totalsTable()).sumEvents(c);
+            return new TotalsTable(table).sumEvents(c);
         }
     }
 }
