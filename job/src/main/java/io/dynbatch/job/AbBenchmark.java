@@ -266,19 +266,15 @@ public final class AbBenchmark {
     /** {xact_commit of this database, WAL position in bytes}. */
     private static long[] databaseStats(DatabaseSettings database) throws SQLException {
         try (Connection c = DatabaseSchema.connect(database); Statement s = c.createStatement()) {
-            s.execute("SELECT pg_stat_force_next_flush()");
+            try {
+                s.execute("SELECT pg_stat_force_next_flush()"); // PostgreSQL 15+; older servers flush on their own
+            } catch (SQLException olderServer) {
+                // autocommit: the failed call leaves the connection usable
+            }
             ResultSet rs = s.executeQuery("SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = "
                     + "current_database()), pg_current_wal_lsn() - '0/0'::pg_lsn");
             rs.next();
             return new long[] {rs.getLong(1), rs.getLong(2)};
-        } catch (SQLException e) {
-            // pg_stat_force_next_flush is PostgreSQL 15+; older servers flush stats on their own
-            try (Connection c = DatabaseSchema.connect(database); Statement s = c.createStatement()) {
-                ResultSet rs = s.executeQuery("SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = "
-                        + "current_database()), pg_current_wal_lsn() - '0/0'::pg_lsn");
-                rs.next();
-                return new long[] {rs.getLong(1), rs.getLong(2)};
-            }
         }
     }
 

@@ -28,6 +28,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -93,15 +95,13 @@ public final class DynbatchJob {
         return options.kafkaSource() ? KafkaClickSource.fromOptions(options) : new ClickstreamGeneratorSource(generator);
     }
 
-    /** Creates every arm's totals table and the dead-letter table if absent. */
+    /** Creates every arm's totals table, the dead-letter and the A/B report table if absent. */
     public static void ensureSchema(JobOptions options, DatabaseSettings database) throws java.sql.SQLException {
+        List<String> totals = new ArrayList<>();
         for (ArmKind arm : options.activeArms()) {
-            DatabaseSchema.ensure(database.withTotalsTable(options.totalsTableFor(database.totalsTable(), arm)),
-                    options.deadLetterTable);
+            totals.add(options.totalsTableFor(database.totalsTable(), arm));
         }
-        try (Connection c = DatabaseSchema.connect(database)) {
-            new AbReportTable(options.reportTable).createIfAbsent(c);
-        }
+        DatabaseSchema.ensure(database, totals, options.deadLetterTable, options.reportTable);
     }
 
     /** Parallelism, key groups and checkpointing (exactly-once barriers) from the options. */

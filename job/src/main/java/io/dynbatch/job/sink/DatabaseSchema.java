@@ -3,6 +3,7 @@ package io.dynbatch.job.sink;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Properties;
 
 /** Creates the job's tables if they are absent, once, from the client before the job starts. */
@@ -10,10 +11,15 @@ public final class DatabaseSchema {
 
     private DatabaseSchema() {}
 
-    public static void ensure(DatabaseSettings settings, String deadLetterTable) throws SQLException {
+    /** Creates the totals tables, the dead-letter table and the A/B report table, over one connection. */
+    public static void ensure(DatabaseSettings settings, List<String> totalsTables, String deadLetterTable,
+            String reportTable) throws SQLException {
         try (Connection c = connect(settings)) {
-            new TotalsTable(settings.totalsTable()).createIfAbsent(c);
+            for (String table : totalsTables) {
+                new TotalsTable(table).createIfAbsent(c);
+            }
             new DeadLetterTable(deadLetterTable).createIfAbsent(c);
+            new AbReportTable(reportTable).createIfAbsent(c);
         }
     }
 

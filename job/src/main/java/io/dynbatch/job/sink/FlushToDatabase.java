@@ -80,7 +80,6 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
     private transient Counter dbMillis;
     private transient Histogram writeMillis;
     private transient Counter rejectedRows;
-    private transient int keyHash;
 
     /**
      * @param feedSinkCost after each commit, report (batch size, write time) to the trigger through
@@ -132,7 +131,9 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
         for (Map.Entry<RowKey, Long> row : batch.rowCounts.entrySet()) {
             if (totals.isClosed(row.getKey())) { // its total was pruned: writing from zero would be lost
                 lateEvents += row.getValue();
-                context.output(REJECTED_ROWS, closedRow(row.getKey(), row.getValue()));
+                context.output(REJECTED_ROWS, rowDeadLetter("late_event",
+                        "row's minute already closed and pruned in this shard", row.getKey(), row.getValue(),
+                        System.currentTimeMillis()));
                 continue;
             }
             rows.add(row.getKey());
@@ -154,10 +155,12 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
 
         long rejectedEvents = lateEvents;
         for (int r = 0; r < rows.size(); r++) {
-            if (outcome.isRejected(r)) {
+            ResilientBatchWriter.Rejected why = outcome.rejection(r);
+            if (why != null) {
                 long events = batch.rowCounts.get(rows.get(r));
                 rejectedEvents += events;
-                context.output(REJECTED_ROWS, rejectedRow(rows.get(r), events, outcome, r, commitTime));
+                context.output(REJECTED_ROWS, rowDeadLetter("db_rejected_row",
+                        "SQLSTATE " + why.sqlState + ": " + why.message, rows.get(r), events, commitTime));
             } else {
                 totals.put(rows.get(r), newTotals[r]);
             }
@@ -175,32 +178,24 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
         writeMillis.update(tookMillis);
 
         int shard = shardOfKey.shardOf(key);
-        keyHash = key.hashCode();
-        out.collect(receipt(batch, shard, seq, rows.size(), outcome, rejectedEvents, tookMillis, commitTime));
+        String keyLabel = shard >= 0 ? String.valueOf(shard) : "k" + Integer.toHexString(key.hashCode());
+        out.collect(receipt(batch, shard, keyLabel + "-" + seq, rows.size(), outcome, rejectedEvents, tookMillis,
+                commitTime));
     }
 
-    private static DeadLetter rejectedRow(RowKey row, long events, ResilientBatchWriter.Outcome outcome, int index,
-            long now) {
-        ResilientBatchWriter.Rejected why = outcome.rejected.stream().filter(x -> x.index == index).findFirst()
-                .orElseThrow();
+    /** A dead letter for a whole row of a batch, carrying the row and its event count. */
+    private static DeadLetter rowDeadLetter(String reason, String detail, RowKey row, long events, long now) {
         String payload = "{\"page\":" + jsonString(row.page) + ",\"event_type\":" + jsonString(row.eventType)
                 + ",\"minute\":" + row.minute + ",\"events\":" + events + "}";
-        return new DeadLetter("db_rejected_row", "SQLSTATE " + why.sqlState + ": " + why.message, payload, now, events);
-    }
-
-    private static DeadLetter closedRow(RowKey row, long events) {
-        String payload = "{\"page\":" + jsonString(row.page) + ",\"event_type\":" + jsonString(row.eventType)
-                + ",\"minute\":" + row.minute + ",\"events\":" + events + "}";
-        return new DeadLetter("late_event", "row's minute already closed and pruned in this shard", payload,
-                System.currentTimeMillis(), events);
+        return new DeadLetter(reason, detail, payload, now, events);
     }
 
     private static String jsonString(String s) {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    private BatchReceipt receipt(PendingBatch batch, int shard, long seq, int rows, ResilientBatchWriter.Outcome outcome,
-            long rejectedEvents, long tookMillis, long commitTime) {
+    private BatchReceipt receipt(PendingBatch batch, int shard, String batchOfKey, int rows,
+            ResilientBatchWriter.Outcome outcome, long rejectedEvents, long tookMillis, long commitTime) {
         org.HdrHistogram.Histogram latency = new org.HdrHistogram.Histogram(3);
         for (Map.Entry<Long, Long> e : batch.ingestCounts.entrySet()) {
             latency.recordValueWithCount(Math.max(0, commitTime - e.getKey()), e.getValue());
@@ -214,7 +209,7 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
         BatchReceipt r = new BatchReceipt();
         r.arm = arm;
         r.shard = shard;
-        r.batchId = arm + "-" + (shard >= 0 ? String.valueOf(shard) : "k" + Integer.toHexString(keyHash)) + "-" + seq;
+        r.batchId = arm + "-" + batchOfKey;
         r.events = batch.events;
         r.rows = rows;
         r.statements = outcome.statements;

@@ -68,8 +68,14 @@ public final class ResilientBatchWriter {
         public int retries;
         public final List<Rejected> rejected = new ArrayList<>();
 
-        public boolean isRejected(int index) {
-            return rejected.stream().anyMatch(r -> r.index == index);
+        /** Why the row at {@code index} was rejected, or null if it committed. */
+        public Rejected rejection(int index) {
+            for (Rejected r : rejected) {
+                if (r.index == index) {
+                    return r;
+                }
+            }
+            return null;
         }
     }
 

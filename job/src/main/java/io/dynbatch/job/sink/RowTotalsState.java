@@ -1,6 +1,7 @@
 package io.dynbatch.job.sink;
 
 import io.dynbatch.job.model.RowKey;
+import io.dynbatch.job.parse.RouteLateEvents;
 
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.MapState;
@@ -78,8 +79,7 @@ final class RowTotalsState {
         if (oldest == null || watermark == Long.MIN_VALUE || watermark == Long.MAX_VALUE) {
             return 0; // MAX: end of input or a draining stop; a resumed job may still add to these rows
         }
-        long horizon = watermark < Long.MIN_VALUE + allowedLatenessMillis
-                ? Long.MIN_VALUE : watermark - allowedLatenessMillis; // saturating: no overflow
+        long horizon = RouteLateEvents.lateBound(watermark, allowedLatenessMillis); // the late router's bound
         if (oldest + MINUTE_MILLIS > horizon) {
             return 0;
         }
