@@ -1,6 +1,7 @@
 package io.dynbatch.job;
 
 import io.dynbatch.job.sink.DatabaseSettings;
+import io.dynbatch.job.sink.TotalsTable;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -43,6 +44,13 @@ public final class PostgresForTests {
         Properties p = new Properties();
         p.setProperty("user", "postgres");
         return DriverManager.getConnection(url(), p);
+    }
+
+    /** Sum of all totals in {@code table}. */
+    public static long sumEvents(String table) throws SQLException {
+        try (Connection c = connect()) {
+            return new TotalsTable(table).sumEvents(c);
+        }
     }
 
     private static boolean localServerAnswers() {

@@ -24,7 +24,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static io.dynbatch.job.kafka.PostgresRestartITCase.awaitCondition;
+import static io.dynbatch.job.kafka.Conditions.awaitCondition;
+import static io.dynbatch.job.kafka.Conditions.quietly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -78,10 +79,10 @@ class FailoverITCase {
             CompletableFuture<Void> producing = KafkaJobRun.playInBackground(load, generator);
             for (int f = 1; f <= failures; f++) {
                 long checkpointsBefore = rest.completedCheckpoints(job.getJobID());
-                long committedBefore = sum(staticTable);
+                long committedBefore = PostgresForTests.sumEvents(staticTable);
                 awaitCondition("a new checkpoint and new rows before failure " + f, Duration.ofSeconds(90),
                         () -> quietly(() -> rest.completedCheckpoints(job.getJobID()) > checkpointsBefore
-                                && sum(staticTable) > committedBefore));
+                                && PostgresForTests.sumEvents(staticTable) > committedBefore));
                 killAllTaskManagers(cluster);
                 long checkpointsAtKill = rest.completedCheckpoints(job.getJobID());
                 awaitCondition("recovery from failure " + f + " (a checkpoint completed after it)", Duration.ofSeconds(90),
@@ -134,23 +135,4 @@ class FailoverITCase {
         return highest;
     }
 
-    private static long sum(String table) {
-        try (Connection c = PostgresForTests.connect()) {
-            return new TotalsTable(table).sumEvents(c);
-        } catch (Exception e) {
-            return 0;
-        }
-    }
-
-    interface Check {
-        boolean test() throws Exception;
-    }
-
-    static boolean quietly(Check check) {
-        try {
-            return check.test();
-        } catch (Exception e) {
-            return false;
-        }
-    }
 }

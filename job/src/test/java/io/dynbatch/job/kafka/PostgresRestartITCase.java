@@ -27,8 +27,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
+import static io.dynbatch.job.kafka.Conditions.awaitCondition;
+import static io.dynbatch.job.kafka.Conditions.quietly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -85,7 +86,7 @@ class PostgresRestartITCase {
             postgres.close(); // stop the server; its data directory stays
             awaitCondition("traffic and a checkpoint triggered while the database is down", Duration.ofSeconds(20),
                     () -> load.acked() >= Math.min(generator.totalEvents(), ackedAtStop + 3000)
-                            && FailoverITCase.quietly(() -> rest.triggeredCheckpoints(job.getJobID()) > triggeredAtStop)
+                            && quietly(() -> rest.triggeredCheckpoints(job.getJobID()) > triggeredAtStop)
                             && System.nanoTime() - stoppedAt > 1_500_000_000L);
             checkpointsAtRestart = rest.completedCheckpoints(job.getJobID());
             long triggeredWhileDown = rest.triggeredCheckpoints(job.getJobID()) - triggeredAtStop;
@@ -125,17 +126,6 @@ class PostgresRestartITCase {
             return new TotalsTable(table).sumEvents(c);
         } catch (Exception e) {
             return 0;
-        }
-    }
-
-    /** Polls {@code condition} every 50 ms until it holds, or fails after {@code timeout}. */
-    static void awaitCondition(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
-            }
-            TimeUnit.MILLISECONDS.sleep(50); // poll interval, not a wait for a result
         }
     }
 }

@@ -28,8 +28,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static io.dynbatch.job.kafka.FailoverITCase.quietly;
-import static io.dynbatch.job.kafka.PostgresRestartITCase.awaitCondition;
+import static io.dynbatch.job.kafka.Conditions.quietly;
+import static io.dynbatch.job.kafka.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -83,8 +83,8 @@ class SavepointRescaleITCase {
             // A bounded Kafka source restored from a savepoint need not finish by itself (a split that
             // was already complete is not restored), so wait for the data, then cancel.
             awaitCondition("every event committed after the second resume", Duration.ofSeconds(90),
-                    () -> quietly(() -> sum(staticTable) == generator.totalEvents()
-                            && sum(adaptiveTable) == generator.totalEvents()));
+                    () -> quietly(() -> PostgresForTests.sumEvents(staticTable) == generator.totalEvents()
+                            && PostgresForTests.sumEvents(adaptiveTable) == generator.totalEvents()));
             atOne.cancel().get(30, TimeUnit.SECONDS);
 
             try (Connection c = PostgresForTests.connect()) {
@@ -115,13 +115,13 @@ class SavepointRescaleITCase {
     private String runThenDrain(JobClient job, FlinkRest rest, DatabaseSettings database, String bootstrap, String topic)
             throws Exception {
         String staticTable = database.totalsTable() + "_static";
-        long before = sum(staticTable);
+        long before = PostgresForTests.sumEvents(staticTable);
         awaitCondition("new rows and a checkpoint", Duration.ofSeconds(90),
-                () -> quietly(() -> sum(staticTable) > before && rest.completedCheckpoints(job.getJobID()) > 0));
+                () -> quietly(() -> PostgresForTests.sumEvents(staticTable) > before && rest.completedCheckpoints(job.getJobID()) > 0));
         String savepoint = job.stopWithSavepoint(true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(2, TimeUnit.MINUTES);
         long committedOffsets = committedOffsets(bootstrap, topic);
-        long inTable = sum(staticTable);
+        long inTable = PostgresForTests.sumEvents(staticTable);
         System.out.printf("Drained stop: table holds %d events; Kafka offsets committed by the last completed "
                 + "checkpoint: %d%n", inTable, committedOffsets);
         // Offsets are committed on checkpoint completion, so they may lag the savepoint; everything
@@ -139,9 +139,4 @@ class SavepointRescaleITCase {
         }
     }
 
-    private static long sum(String table) throws Exception {
-        try (Connection c = PostgresForTests.connect()) {
-            return new TotalsTable(table).sumEvents(c);
-        }
-    }
 }
