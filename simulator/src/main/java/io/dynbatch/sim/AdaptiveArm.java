@@ -42,8 +42,8 @@ public record AdaptiveArm(AdaptivePolicyConfig config) implements Arm {
     }
 
     @Override
-    public Run start(int shards, LongSupplier clock) {
-        return new AdaptiveRun(config, shards, clock);
+    public Run start(Scenario scenario, LongSupplier clock) {
+        return new AdaptiveRun(config, scenario.shards(), clock);
     }
 
     private static final class AdaptiveRun implements Run {

@@ -12,7 +12,7 @@ public interface Arm {
     /** Short name used in tables, e.g. {@code adaptive} or {@code static(5000,1000ms)}. */
     String name();
 
-    /** {@code adaptive} or {@code static}. */
+    /** {@code adaptive}, {@code static}, or {@code bound} for the clairvoyant reference. */
     String kind();
 
     /** Static size limit, or the adaptive maxSize. */
@@ -21,8 +21,11 @@ public interface Arm {
     /** Static delay, or the adaptive maxDelay, in ms. */
     long maxDelayMillis();
 
-    /** Fresh state for one run over {@code shards} shards; {@code clock} is the simulated time in ms. */
-    Run start(int shards, LongSupplier clock);
+    /**
+     * Fresh state for one run of {@code scenario}; {@code clock} is the simulated time in ms. Real
+     * policies use only the scenario's shard count; {@link ClairvoyantArm} reads all of it.
+     */
+    Run start(Scenario scenario, LongSupplier clock);
 
     /** The per-run decisions. Every method is called at the current simulated time. */
     interface Run {

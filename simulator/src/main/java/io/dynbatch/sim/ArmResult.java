@@ -14,6 +14,8 @@ import java.util.Map;
  * @param events events committed
  * @param transactions writes (one transaction per batch)
  * @param dbMillis modelled database time of all writes
+ * @param rowDbMillis the part of {@code dbMillis} spent on rows (the rest is per-call cost), which no
+ *     grouping of transactions can save; only larger batches, with more compaction, reduce it
  * @param p50Millis median insight latency
  * @param p99Millis 99th percentile insight latency
  * @param maxMillis worst insight latency
@@ -34,6 +36,7 @@ public record ArmResult(
         long events,
         long transactions,
         double dbMillis,
+        double rowDbMillis,
         long p50Millis,
         long p99Millis,
         long maxMillis,
@@ -56,6 +59,10 @@ public record ArmResult(
 
     public double dbMillisPer1k() {
         return events == 0 ? 0 : dbMillis * 1000.0 / events;
+    }
+
+    public double rowDbMillisPer1k() {
+        return events == 0 ? 0 : rowDbMillis * 1000.0 / events;
     }
 
     public long flushCount(SimFlush reason) {

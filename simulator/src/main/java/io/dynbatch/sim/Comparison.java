@@ -16,7 +16,7 @@ public final class Comparison {
 
     /** An arm's totals across all scenarios. */
     public record Totals(String arm, String kind, boolean meetsAll, int scenariosMet, long events,
-            long transactions, double dbMillis) {
+            long transactions, double dbMillis, double rowDbMillis) {
 
         public double transactionsPer1k() {
             return transactions * 1000.0 / events;
@@ -24,6 +24,10 @@ public final class Comparison {
 
         public double dbMillisPer1k() {
             return dbMillis * 1000.0 / events;
+        }
+
+        public double rowDbMillisPer1k() {
+            return rowDbMillis * 1000.0 / events;
         }
     }
 
@@ -40,14 +44,16 @@ public final class Comparison {
             long events = 0;
             long tx = 0;
             double db = 0;
+            double rowDb = 0;
             int met = 0;
             for (ArmResult r : rs) {
                 events += r.events();
                 tx += r.transactions();
                 db += r.dbMillis();
+                rowDb += r.rowDbMillis();
                 met += r.meetsSlo() ? 1 : 0;
             }
-            totals.put(arm, new Totals(arm, rs.get(0).kind(), met == rs.size(), met, events, tx, db));
+            totals.put(arm, new Totals(arm, rs.get(0).kind(), met == rs.size(), met, events, tx, db, rowDb));
         });
     }
 
@@ -57,6 +63,11 @@ public final class Comparison {
 
     public Totals adaptive() {
         return totals.values().stream().filter(t -> t.kind().equals("adaptive")).findFirst().orElseThrow();
+    }
+
+    /** The clairvoyant reference ({@link ClairvoyantArm}), if it ran. */
+    public Optional<Totals> bound() {
+        return totals.values().stream().filter(t -> t.kind().equals("bound")).findFirst();
     }
 
     /** The static arm with the fewest transactions per 1k events among those meeting the SLO everywhere. */
@@ -100,13 +111,21 @@ public final class Comparison {
      * {@code staticArm}.
      */
     public Map<String, double[]> perScenarioRatios(String staticArm) {
+        return perScenarioRatios("adaptive", staticArm);
+    }
+
+    /**
+     * Per scenario (in order), the transactions per 1k and DB time per 1k of the arm of kind {@code
+     * kind} divided by those of the arm named {@code baseline}.
+     */
+    public Map<String, double[]> perScenarioRatios(String kind, String baseline) {
         Map<String, double[]> out = new LinkedHashMap<>();
         for (ArmResult a : results) {
-            if (!a.kind().equals("adaptive")) {
+            if (!a.kind().equals(kind)) {
                 continue;
             }
             for (ArmResult s : results) {
-                if (s.scenario().equals(a.scenario()) && s.arm().equals(staticArm)) {
+                if (s.scenario().equals(a.scenario()) && s.arm().equals(baseline)) {
                     out.put(a.scenario(), new double[] {
                         a.transactionsPer1k() / s.transactionsPer1k(), a.dbMillisPer1k() / s.dbMillisPer1k()
                     });

@@ -32,10 +32,16 @@ public final class Experiment {
                 .build());
     }
 
-    /** The adaptive arm followed by the static grid (sizes x delays). */
+    /** The clairvoyant reference with the adaptive arm's size cap. */
+    public static ClairvoyantArm defaultClairvoyant() {
+        return new ClairvoyantArm(GRID_SIZES[GRID_SIZES.length - 1]);
+    }
+
+    /** The adaptive arm, the clairvoyant reference, then the static grid (sizes x delays). */
     public static List<Arm> defaultArms() {
         List<Arm> arms = new ArrayList<>();
         arms.add(defaultAdaptive());
+        arms.add(defaultClairvoyant());
         for (long size : GRID_SIZES) {
             for (long delay : GRID_DELAYS) {
                 arms.add(new StaticArm(size, delay));

@@ -52,7 +52,7 @@ public final class Sensitivity {
                 }
                 if (r.kind().equals("adaptive")) {
                     adaptive = r;
-                } else {
+                } else if (r.kind().equals("static")) {
                     statics++;
                     passing += r.meetsSlo() ? 1 : 0;
                     if (chosen.isPresent() && r.arm().equals(chosen.get())) {

@@ -58,6 +58,16 @@ public final class SinkModel {
         return distinctRowsPerShard * -Math.expm1(-elements / distinctRowsPerShard);
     }
 
+    /**
+     * The share of a batch's write time spent on its rows rather than on the call: slowdown and
+     * noise scale both parts alike, so this depends on the size only.
+     */
+    public double rowShare(long elements) {
+        double rowCost = perRowMillis * rows(elements);
+        double total = perCallMillis + rowCost;
+        return total == 0 ? 0 : rowCost / total;
+    }
+
     /** Write time of {@code shard}'s {@code seq}-th batch of {@code elements} events, starting at {@code atMillis}. */
     public double writeMillis(int shard, double atMillis, long elements, long seq) {
         double factor = atMillis >= slowFromMillis && atMillis < slowUntilMillis ? slowFactor : 1.0;

@@ -30,7 +30,7 @@ public record StaticArm(long maxSize, long maxDelayMillis) implements Arm {
     }
 
     @Override
-    public Run start(int shards, LongSupplier clock) {
+    public Run start(Scenario scenario, LongSupplier clock) {
         return new Run() {
             @Override
             public long room(int shard, SimBatch batch) {

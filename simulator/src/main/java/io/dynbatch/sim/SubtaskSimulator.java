@@ -41,6 +41,7 @@ public final class SubtaskSimulator {
         private double now;
         private long transactions;
         private double dbMillis;
+        private double rowDbMillis;
 
         Run(Arm arm) {
             this.arm = arm;
@@ -48,7 +49,7 @@ public final class SubtaskSimulator {
                 batches[s] = new SimBatch();
             }
             this.latency = new LatencyRecorder(-scenario.backlogMillis(), scenario.durationMillis(), scenario.sloMillis());
-            this.decisions = arm.start(shards, () -> (long) Math.floor(now));
+            this.decisions = arm.start(scenario, () -> (long) Math.floor(now));
         }
 
         ArmResult execute() {
@@ -86,7 +87,7 @@ public final class SubtaskSimulator {
                     ? heldFrom <= scenario.durationMillis() - ArmResult.BACKLOG_STABLE_MILLIS
                     : p99 <= scenario.sloMillis();
             return new ArmResult(scenario.name(), arm.name(), arm.kind(), arm.maxSize(), arm.maxDelayMillis(),
-                    latency.events(), transactions, dbMillis, latency.quantileMillis(0.5), p99, latency.maxMillis(),
+                    latency.events(), transactions, dbMillis, rowDbMillis, latency.quantileMillis(0.5), p99, latency.maxMillis(),
                     latency.minutesMet(), latency.minutesTotal(), heldFrom, meets, flushes);
         }
 
@@ -126,6 +127,7 @@ public final class SubtaskSimulator {
             now = commit;
             transactions++;
             dbMillis += write;
+            rowDbMillis += write * scenario.sink().rowShare(size);
             flushes.merge(reason, 1L, Long::sum);
             batch.reset();
             decisions.onCommitted(shard, size, write);

@@ -70,10 +70,33 @@ class MustShowTest {
         assertThat(comparison.dbTimeRatio()).isLessThan(0.95);
     }
 
+    /**
+     * Why the issue's "at most half" cannot be shown in this model, by any policy: the clairvoyant
+     * reference (knows every arrival rate, lag and write cost; flushes each shard at the last moment
+     * its oldest event still makes the SLO) needs more than half the transactions of the cheapest
+     * qualifying static setting, and its DB time on rows alone, which no grouping of transactions
+     * saves, is more than half that setting's whole DB time. Should the model change so that the
+     * target becomes reachable, this test says so.
+     */
+    @Test
+    void halfTheCostOfTheBestStaticSettingIsOutOfReachEvenForAClairvoyantPolicy() {
+        Comparison.Totals bound = comparison.bound().orElseThrow();
+        Comparison.Totals cheapest = comparison.cheapestStaticByTransactions().orElseThrow();
+        Comparison.Totals cheapestDb = comparison.cheapestStaticByDbTime().orElseThrow();
+        // measured: 0.69 and 0.55
+        assertThat(bound.transactionsPer1k() / cheapest.transactionsPer1k()).isGreaterThan(0.6);
+        assertThat(bound.rowDbMillisPer1k() / cheapestDb.dbMillisPer1k()).isGreaterThan(0.5);
+        // adaptive, knowing none of it, comes within 1.11x of its transactions and 1.07x of its DB time
+        Comparison.Totals adaptive = comparison.adaptive();
+        assertThat(adaptive.transactionsPer1k() / bound.transactionsPer1k()).isLessThan(1.2);
+        assertThat(adaptive.dbMillisPer1k() / bound.dbMillisPer1k()).isLessThan(1.15);
+    }
+
     @Test
     void adaptiveIsOnTheParetoFrontierOfEveryScenarioButS2() {
-        Map<String, List<ArmResult>> byScenario =
-                results.stream().collect(Collectors.groupingBy(ArmResult::scenario));
+        Map<String, List<ArmResult>> byScenario = results.stream()
+                .filter(r -> !r.kind().equals("bound")) // the reference is not an option one could deploy
+                .collect(Collectors.groupingBy(ArmResult::scenario));
         for (Scenario s : scenarios) {
             Map<ArmResult, Boolean> pareto = ResultTable.pareto(byScenario.get(s.name()), s.isBacklog());
             boolean onFrontier = pareto.get(adaptiveIn(s.name()));

@@ -50,6 +50,31 @@ class SubtaskSimulatorTest {
     }
 
     @Test
+    void theClairvoyantArmCommitsTheOldestEventExactlyAtTheSlo() {
+        // one shard, constant lag and write time: every batch waits until SLO - lag - write
+        Scenario s = steady(1, 1_000, 50, 200);
+        ArmResult r = new SubtaskSimulator(s, ArrivalTrace.generate(s)).run(new ClairvoyantArm(1_000_000));
+        assertThat(r.maxMillis()).isBetween(2_000L - 20, 2_000L);
+        assertThat(r.meetsSlo()).isTrue();
+        // a cycle is SLO - lag = 1800 ms (the write overlaps with the next batch's arrivals)
+        assertThat(r.transactions()).isBetween(60_000L / 1_800 - 1, 60_000L / 1_800 + 2);
+        assertThat(r.flushCount(SimFlush.ADAPTIVE)).isEqualTo(r.transactions() - r.flushCount(SimFlush.END_OF_INPUT));
+    }
+
+    @Test
+    void noStaticSettingMeetingTheSloUsesFewerTransactionsThanTheClairvoyantArm() {
+        Scenario s = steady(1, 3_000, 30, 100);
+        SubtaskSimulator sim = new SubtaskSimulator(s, ArrivalTrace.generate(s));
+        long bound = sim.run(new ClairvoyantArm(1_000_000)).transactions();
+        for (long delay = 100; delay <= 2_000; delay += 100) {
+            ArmResult r = sim.run(new StaticArm(1_000_000, delay));
+            if (r.meetsSlo()) {
+                assertThat(r.transactions()).as("static delay %d ms", delay).isGreaterThanOrEqualTo(bound);
+            }
+        }
+    }
+
+    @Test
     void isDeterministicAndEveryArmCommitsEveryEvent() {
         Scenario s = Scenarios.keySkew();
         ArrivalTrace trace = ArrivalTrace.generate(s);
@@ -57,7 +82,7 @@ class SubtaskSimulatorTest {
         ArmResult a1 = sim.run(Experiment.defaultAdaptive());
         ArmResult a2 = sim.run(Experiment.defaultAdaptive());
         assertThat(a1).isEqualTo(a2);
-        for (Arm arm : List.of(new StaticArm(1_000, 250), new StaticArm(50_000, 1_500))) {
+        for (Arm arm : List.of(new StaticArm(1_000, 250), new StaticArm(50_000, 1_500), Experiment.defaultClairvoyant())) {
             assertThat(sim.run(arm).events()).isEqualTo(trace.events());
         }
         assertThat(a1.events()).isEqualTo(trace.events());
@@ -70,5 +95,7 @@ class SubtaskSimulatorTest {
         assertThat(m.rows(20_000)).isCloseTo(20_000 * (1 - Math.exp(-1)), org.assertj.core.api.Assertions.within(1e-6));
         assertThat(m.writeMillis(0, 0, 1_000, 0)).isCloseTo(25 + 0.01 * m.rows(1_000), org.assertj.core.api.Assertions.within(1e-9));
         assertThat(m.writeMillis(0, 1_500, 1_000, 0)).isCloseTo(5 * (25 + 0.01 * m.rows(1_000)), org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(m.rowShare(1_000)).isCloseTo(0.01 * m.rows(1_000) / (25 + 0.01 * m.rows(1_000)),
+                org.assertj.core.api.Assertions.within(1e-12));
     }
 }
