@@ -28,7 +28,9 @@ import java.util.function.LongSupplier;
  *       queue, and with it latency, grows without bound. Per-row cost cannot be batched away; the
  *       per-call cost can, by longer intervals. The key claims a share of the target proportional
  *       to its load, {@code share = u / (U - u_measured + u)} with {@code u} its own load
- *       (measured, or what the latency plan would cause if larger), and needs a batch cycle (from
+ *       (measured, or what the latency plan would cause if larger; when that plan is already in the
+ *       past, what flushing now would cause, so that a batch born late does not claim the whole
+ *       writer and start the spiral late, smaller batches, more calls, later still), and needs a batch cycle (from
  *       its previous flush to the next, so including the write during which the next batch's
  *       elements already queue up) of at least {@code T = a / (target * share - b r)}. While {@code U} is within the target this
  *       floor is below the latency plan and does nothing; once the writer is over its target every
@@ -226,7 +228,7 @@ public final class AdaptivePolicy {
     private double minInterval(
             KeyLearning k, double cycleStart, long now, double rate, double a, double b,
             double latencyDeadline, double writerLoad) {
-        double latencyInterval = Math.max(1, latencyDeadline - cycleStart);
+        double latencyInterval = Math.max(1, Math.max(latencyDeadline, now) - cycleStart);
         double measured = k.writeLoad.perMilli(now);
         double own = Math.max(measured, a / latencyInterval + b * rate);
         double others = Math.max(0, (Double.isFinite(writerLoad) ? writerLoad : 0) - measured);

@@ -114,6 +114,31 @@ class AdaptivePolicyTest {
     }
 
     @Test
+    void aBatchBornLateClaimsOnlyTheWriterShareThatFlushingItNowTakes() {
+        // a slow sink (125 ms per call) shared with other keys; this key's last flush was 300 ms ago
+        KeyLearning k = policy.newKeyLearning();
+        for (int i = 0; i < 20; i++) {
+            arrive(k, 1_000, 3, 600);
+            learnCost(k, 1, 1_000 * (1 + i % 5), 125, 0.01);
+        }
+        policy.onFlush(k);
+        arrive(k, 300, 3, 600);
+        double others = 0.4;
+        // queued behind the other keys' writes, the batch's first elements are already 1.9 s old:
+        // the latency plan is in the past, but the writer has room for this key's share only
+        PendingBatch late = PendingBatch.of(900, now - 300, now - 1_900, 0);
+        FlushPlan plan = policy.plan(k, late, k.writeLoad(now) + others);
+
+        assertThat(plan.bound()).isEqualTo(FlushPlan.Bound.UTILISATION);
+        // claiming the whole writer would allow a cycle of a / (target - b r), ~ 110 / 0.65 = 170 ms, and
+        // so a write every 170 ms (the spiral: late -> smaller batches -> more calls -> later); its share
+        // next to the others' 0.4 allows about twice that
+        double a = k.cost().perCallMillis();
+        double wholeWriter = a / (config.targetUtilisation() - k.cost().perElementMillis() * 3);
+        assertThat((double) (plan.deadlineMillis() - (now - 300))).isGreaterThan(1.8 * wholeWriter);
+    }
+
+    @Test
     void backlogDrainsWithMaximalBatchesAndLeavesWithHysteresis() {
         KeyLearning k = policy.newKeyLearning();
         arrive(k, 3_000, 20, 600_000); // events ten minutes old
