@@ -153,7 +153,7 @@ public final class ResultTable {
                 Map<ArmResult, Boolean> pareto = pareto(rs, sc.isBacklog());
                 for (ArmResult r : rs) {
                     w.write(String.format(Locale.ROOT,
-                            "%s,%s,%s,%d,%d,%d,%d,%.1f,%.1f,%.4f,%.3f,%d,%d,%d,%d,%d,%.0f,%s,%s,%d,%d,%d,%d%n",
+                            "%s,\"%s\",%s,%d,%d,%d,%d,%.1f,%.1f,%.4f,%.3f,%d,%d,%d,%d,%d,%.0f,%s,%s,%d,%d,%d,%d%n",
                             r.scenario(), r.arm(), r.kind(), r.maxSize(), r.maxDelayMillis(), r.events(),
                             r.transactions(), r.dbMillis(), r.rowDbMillis(), r.transactionsPer1k(), r.dbMillisPer1k(), r.p50Millis(),
                             r.p99Millis(), r.maxMillis(), r.minutesMet(), r.minutesTotal(),

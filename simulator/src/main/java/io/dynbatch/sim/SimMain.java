@@ -8,14 +8,14 @@ import java.util.List;
  * the verdict, and writes the CSV; then the out-of-sample {@link Sensitivity} check, written to
  * {@code sim-sensitivity.csv} next to it.
  *
- * <p>Usage: {@code SimMain [csv-path]} (default {@code simulator/target/sim-results.csv}).
+ * <p>Usage: {@code SimMain [csv-path]} (default {@code results/sim/sim-results.csv}, relative to the repository root).
  */
 public final class SimMain {
 
     private SimMain() {}
 
     public static void main(String[] args) throws Exception {
-        Path out = Path.of(args.length > 0 ? args[0] : "simulator/target/sim-results.csv");
+        Path out = Path.of(args.length > 0 ? args[0] : "results/sim/sim-results.csv").toAbsolutePath().normalize();
         List<Scenario> scenarios = Scenarios.all();
         long start = System.nanoTime();
         List<ArmResult> results = Experiment.run(
