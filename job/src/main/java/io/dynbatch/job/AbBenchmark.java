@@ -49,11 +49,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AbBenchmark {
 
-    private static final String ARMS = "tumbling_1min,builtin,static,adaptive";
+    private static final String DEFAULT_ARMS = "tumbling_1min,builtin,static,adaptive";
     private static final long SLO_MILLIS = 2_000;
 
     private final Path out;
     private final String url;
+    private final String arms;
+    private final String batchSize;
+    private final String batchDelay;
     private final List<String> summaryRows = new ArrayList<>();
     private final List<String> intervalRows = new ArrayList<>();
     private final List<String> batchRows = new ArrayList<>();
@@ -61,9 +64,12 @@ public final class AbBenchmark {
     private final List<String> trafficRows = new ArrayList<>();
     private final StringBuilder printed = new StringBuilder();
 
-    private AbBenchmark(Path out, String url) {
+    private AbBenchmark(Path out, String url, String arms, String batchSize, String batchDelay) {
         this.out = out;
         this.url = url;
+        this.arms = arms;
+        this.batchSize = batchSize;
+        this.batchDelay = batchDelay;
     }
 
     public static void main(String[] args) throws Exception {
@@ -73,7 +79,9 @@ public final class AbBenchmark {
         List<String> scenarios = List.of(p.get("scenarios", "S1_diurnal,S2_slow_sink,S3_backlog,S4_key_skew").split(","));
         String url = p.get("jdbc-url", "jdbc:postgresql://127.0.0.1:5432/test");
         Files.createDirectories(out);
-        AbBenchmark bench = new AbBenchmark(out, url);
+        // the static and built-in arms' setting; e.g. --batch-delay 1500ms for one closer to the SLO
+        AbBenchmark bench = new AbBenchmark(out, url, p.get("arms", DEFAULT_ARMS), p.get("batch-size", "5000"),
+                p.get("batch-delay", "1s"));
         try (LocalCluster cluster = LocalCluster.start(2, "8081-8099")) {
             System.out.println("Flink web UI: http://localhost:" + cluster.restAddress().getPort());
             for (String scenario : scenarios) {
@@ -90,10 +98,10 @@ public final class AbBenchmark {
         long seconds = Math.round(120 * Math.min(1.0, Math.max(0.25, scale)));
         long events = Math.round(360_000 * scale);
         List<String> args = new ArrayList<>(List.of("--jdbc-url", url, "--table", "bench_" + scenario.toLowerCase(Locale.ROOT),
-                "--dead-letter-table", "bench_dead_letters", "--report-table", "bench_ab_report", "--arms", ARMS,
+                "--dead-letter-table", "bench_dead_letters", "--report-table", "bench_ab_report", "--arms", arms,
                 "--ab-mode", "shadow", "--parallelism", "2", "--shards", "4", "--events", String.valueOf(events),
-                "--duration", seconds + "s", "--bursts", "4", "--slo", "2s", "--batch-size", "5000",
-                "--batch-delay", "1s", "--checkpoint-interval", "10s", "--start-delay", "3s"));
+                "--duration", seconds + "s", "--bursts", "4", "--slo", "2s", "--batch-size", batchSize,
+                "--batch-delay", batchDelay, "--checkpoint-interval", "10s", "--start-delay", "3s"));
         long startOffset = 3_000;
         if (scenario.startsWith("S3")) {
             startOffset = -60_000; // the first minute of traffic is already due: a backlog
@@ -126,7 +134,7 @@ public final class AbBenchmark {
         }
         RunSummary summary = new RunSummary(10_000, SLO_MILLIS, CostModel.defaults());
         long started = System.currentTimeMillis();
-        System.out.printf("%s: %,d events over %d s, arms %s ...%n", scenario, events, seconds, ARMS);
+        System.out.printf("%s: %,d events over %d s, arms %s ...%n", scenario, events, seconds, arms);
         long lastPrint = started;
         try (CloseableIterator<BatchReceipt> it = receipts.get().executeAndCollect("dynbatch-ab-" + scenario)) {
             while (it.hasNext()) {
