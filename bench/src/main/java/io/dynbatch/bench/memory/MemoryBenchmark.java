@@ -55,7 +55,7 @@ import java.util.concurrent.locks.LockSupport;
  *       gives the window contents alone (the count aggregate's accumulator), to subtract.
  *   <li><b>Heap with 1M pending events</b>: live heap (after full GCs) of the heap state backend
  *       holding 1,000,000 unflushed events over 4 keys, with the job's compacting aggregate ({@code
- *       CompactRows}: counts per row and per ingest millisecond) and with a plain window keeping the
+ *       CompactRows}: counts and run-length ingest times per row) and with a plain window keeping the
  *       raw events (list state).
  * </ol>
  */

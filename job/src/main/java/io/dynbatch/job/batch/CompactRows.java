@@ -5,8 +5,9 @@ import io.dynbatch.job.model.ClickEvent;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
 /**
- * Compacts a batch's events into per-row counts as they arrive, so window state grows with the
- * number of distinct rows in the batch, not with the number of events.
+ * Compacts a batch's events into per-row counts and run-length ingest times as they arrive
+ * ({@link PendingBatch}), so window state holds a count per distinct row and at most 4 bytes of
+ * ingest time per event, not the events themselves.
  */
 public class CompactRows implements AggregateFunction<ClickEvent, PendingBatch, PendingBatch> {
 

@@ -18,7 +18,10 @@ public class BatchReceipt {
     public int statements;
     /** Committed transactions (1 unless a poison row forced bisection). */
     public int transactions;
-    /** Events of rows the database rejected permanently (sent to the dead-letter table). */
+    /**
+     * Events of rows the database rejected permanently or that were late for a closed minute (sent
+     * to the dead-letter table); {@code events - rejectedEvents} were committed.
+     */
     public long rejectedEvents;
     /** Wall time from begin to commit, including retries. */
     public long writeMillis;
@@ -26,7 +29,10 @@ public class BatchReceipt {
     public int retries;
     public long commitTime;
     public long oldestIngest;
-    /** HdrHistogram (compressed encoding) of commit time minus ingest time, one value per event. */
+    /**
+     * HdrHistogram (compressed encoding) of commit time minus ingest time, one value per committed
+     * event ({@code events - rejectedEvents} values).
+     */
     public byte[] latencyHistogram;
 
     public BatchReceipt() {}

@@ -43,8 +43,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * reason while the rest commits, and anything else fails the task so Flink restarts it from the
  * last checkpoint.
  *
- * <p>Per event, insight latency is {@code commit time - ingest time}, recorded exactly (ms
- * resolution) in the receipt's HdrHistogram.
+ * <p>Per committed event, insight latency is {@code commit time - ingest time}, recorded exactly (ms
+ * resolution) in the receipt's HdrHistogram; events of rejected or late rows are not in it (they
+ * are in the receipt's {@code rejectedEvents}).
  */
 public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<PendingBatch, BatchReceipt, K, W> {
 
@@ -154,6 +155,7 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
         }
 
         long rejectedEvents = lateEvents;
+        List<RowKey> committed = new ArrayList<>(rows.size());
         for (int r = 0; r < rows.size(); r++) {
             ResilientBatchWriter.Rejected why = outcome.rejection(r);
             if (why != null) {
@@ -163,6 +165,7 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
                         "SQLSTATE " + why.sqlState + ": " + why.message, rows.get(r), events, commitTime));
             } else {
                 totals.put(rows.get(r), newTotals[r]);
+                committed.add(rows.get(r));
             }
         }
         prunedRows.inc(totals.pruneClosedRows(context.currentWatermark()));
@@ -179,8 +182,8 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
 
         int shard = shardOfKey.shardOf(key);
         String keyLabel = shard >= 0 ? String.valueOf(shard) : "k" + Integer.toHexString(key.hashCode());
-        out.collect(receipt(batch, shard, keyLabel + "-" + seq, rows.size(), outcome, rejectedEvents, tookMillis,
-                commitTime));
+        out.collect(receipt(batch, committed, shard, keyLabel + "-" + seq, rows.size(), outcome, rejectedEvents,
+                tookMillis, commitTime));
     }
 
     /** A dead letter for a whole row of a batch, carrying the row and its event count. */
@@ -194,11 +197,13 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    private BatchReceipt receipt(PendingBatch batch, int shard, String batchOfKey, int rows,
+    /** The receipt of a commit; its latency histogram holds one value per event of the {@code committed} rows. */
+    private BatchReceipt receipt(PendingBatch batch, List<RowKey> committed, int shard, String batchOfKey, int rows,
             ResilientBatchWriter.Outcome outcome, long rejectedEvents, long tookMillis, long commitTime) {
         org.HdrHistogram.Histogram latency = new org.HdrHistogram.Histogram(3);
-        for (Map.Entry<Long, Long> e : batch.ingestCounts.entrySet()) {
-            latency.recordValueWithCount(Math.max(0, commitTime - e.getKey()), e.getValue());
+        for (RowKey row : committed) {
+            batch.forEachIngestTime(row,
+                    (ingest, events) -> latency.recordValueWithCount(Math.max(0, commitTime - ingest), events));
         }
         ByteBuffer buffer = ByteBuffer.allocate(latency.getNeededByteBufferCapacity());
         int size = latency.encodeIntoCompressedByteBuffer(buffer);

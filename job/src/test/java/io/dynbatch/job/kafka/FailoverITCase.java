@@ -1,8 +1,6 @@
 package io.dynbatch.job.kafka;
 
 import io.dynbatch.job.ArmKind;
-import io.dynbatch.job.DynbatchJob;
-import io.dynbatch.job.JobOptions;
 import io.dynbatch.job.PostgresForTests;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.TotalsTable;
@@ -59,23 +57,19 @@ class FailoverITCase {
     }
 
     private void runWithFailures(MiniCluster cluster, int failures) throws Exception {
-        String bootstrap = KafkaForTests.bootstrapServers();
-        String topic = PostgresForTests.uniqueName("clicks");
-        DatabaseSettings database = PostgresForTests.freshSettings("failover_totals");
-        JobOptions options = KafkaJobRun.options(bootstrap, topic, PostgresForTests.uniqueName("failover_dead"),
+        KafkaClickstream kafka = KafkaClickstream.create(PARTITIONS, "failover_dead",
                 "--events", String.valueOf(4_000 + 4_000 * failures), "--duration", (4 + 4 * failures) + "s",
                 "--pages", "80", "--arms", "static,adaptive", "--ab-mode", "shadow");
-        String staticTable = options.totalsTableFor(database.totalsTable(), ArmKind.STATIC);
-        String adaptiveTable = options.totalsTableFor(database.totalsTable(), ArmKind.ADAPTIVE);
-        KafkaLoadGenerator.createTopic(bootstrap, topic, PARTITIONS);
-        ClickstreamGenerator generator = DynbatchJob.generator(options, System.currentTimeMillis() + 1000);
+        DatabaseSettings database = PostgresForTests.freshSettings("failover_totals");
+        String staticTable = kafka.options.totalsTableFor(database.totalsTable(), ArmKind.STATIC);
+        String adaptiveTable = kafka.options.totalsTableFor(database.totalsTable(), ArmKind.ADAPTIVE);
+        ClickstreamGenerator generator = kafka.generator;
         FlinkRest rest = new FlinkRest(cluster);
 
-        JobClient job = KafkaJobRun.start(options, database,
-                KafkaJobRun.endOffsets(topic, PARTITIONS, generator.totalEvents()));
+        JobClient job = kafka.startJob(database);
         try (MonotonicTotalsWatcher watcher = new MonotonicTotalsWatcher(PostgresForTests.url(), staticTable);
                 MonotonicTotalsWatcher adaptiveWatcher = new MonotonicTotalsWatcher(PostgresForTests.url(), adaptiveTable);
-                KafkaLoadGenerator load = new KafkaLoadGenerator(bootstrap, topic, PARTITIONS)) {
+                KafkaLoadGenerator load = kafka.producer()) {
             CompletableFuture<Void> producing = KafkaJobRun.playInBackground(load, generator);
             for (int f = 1; f <= failures; f++) {
                 long checkpointsBefore = rest.completedCheckpoints(job.getJobID());

@@ -1,8 +1,6 @@
 package io.dynbatch.job.kafka;
 
-import io.dynbatch.job.DynbatchJob;
 import io.dynbatch.job.FlinkTestCluster;
-import io.dynbatch.job.JobOptions;
 import io.dynbatch.job.PostgresForTests;
 import io.dynbatch.job.model.ClickEvent;
 import io.dynbatch.job.model.RowKey;
@@ -40,8 +38,8 @@ class KafkaBadInputITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = FlinkTestCluster.twoSlots();
 
-    private static JobOptions options(String bootstrap, String topic, String deadLetterTable) {
-        return KafkaJobRun.options(bootstrap, topic, deadLetterTable, "--events", "12000", "--duration", "3s",
+    private static KafkaClickstream clickstream(String deadLetterPrefix) throws Exception {
+        return KafkaClickstream.create(PARTITIONS, deadLetterPrefix, "--events", "12000", "--duration", "3s",
                 "--pages", "60");
     }
 
@@ -65,20 +63,15 @@ class KafkaBadInputITCase {
 
     @Test
     void goodTotalsExactAndEveryBadRecordDeadLetteredWithItsReason() throws Exception {
-        String bootstrap = KafkaForTests.bootstrapServers();
-        String topic = PostgresForTests.uniqueName("clicks");
+        KafkaClickstream kafka = clickstream("kafka_dead");
         DatabaseSettings database = PostgresForTests.freshSettings("kafka_totals");
-        String deadLetters = PostgresForTests.uniqueName("kafka_dead");
-        JobOptions options = options(bootstrap, topic, deadLetters);
-        KafkaLoadGenerator.createTopic(bootstrap, topic, PARTITIONS);
-
-        ClickstreamGenerator generator = DynbatchJob.generator(options, System.currentTimeMillis() + 1000);
+        ClickstreamGenerator generator = kafka.generator;
         int copies = 3;
         Map<String, String> bad = badRecords(System.currentTimeMillis() + 5000);
         long produced = generator.totalEvents() + (long) copies * bad.size();
 
-        JobClient job = KafkaJobRun.start(options, database, KafkaJobRun.endOffsets(topic, PARTITIONS, produced));
-        try (KafkaLoadGenerator load = new KafkaLoadGenerator(bootstrap, topic, PARTITIONS)) {
+        JobClient job = KafkaJobRun.start(kafka.options, database, kafka.endOffsets(produced));
+        try (KafkaLoadGenerator load = kafka.producer()) {
             load.play(generator, false); // good events first, so watermarks are well ahead of the late ones
             long index = generator.totalEvents();
             for (int c = 0; c < copies; c++) {
@@ -94,7 +87,7 @@ class KafkaBadInputITCase {
             Map<RowKey, Long> inDatabase = new TotalsTable(database.totalsTable()).readAll(c);
             assertThat(inDatabase).containsExactlyInAnyOrderEntriesOf(generator.expectedTotals());
 
-            Map<String, Long> byReason = countByReason(c, deadLetters);
+            Map<String, Long> byReason = countByReason(c, kafka.deadLetterTable);
             Map<String, Long> expected = new TreeMap<>();
             bad.values().forEach(reason -> expected.merge(reason, (long) copies, Long::sum));
             assertThat(byReason).isEqualTo(expected);
@@ -109,13 +102,9 @@ class KafkaBadInputITCase {
 
     @Test
     void aPoisonRowIsIsolatedByBisectionAndOnlyItIsDeadLettered() throws Exception {
-        String bootstrap = KafkaForTests.bootstrapServers();
-        String topic = PostgresForTests.uniqueName("clicks");
+        KafkaClickstream kafka = clickstream("poison_dead");
         DatabaseSettings database = PostgresForTests.freshSettings("poison_totals");
-        String deadLetters = PostgresForTests.uniqueName("poison_dead");
-        JobOptions options = options(bootstrap, topic, deadLetters);
-        KafkaLoadGenerator.createTopic(bootstrap, topic, PARTITIONS);
-        ClickstreamGenerator generator = DynbatchJob.generator(options, System.currentTimeMillis() + 1000);
+        ClickstreamGenerator generator = kafka.generator;
 
         // A DBA's constraint that refuses one page: every row of that page is a poison row.
         String poisonPage = "/p/3";
@@ -124,9 +113,8 @@ class KafkaBadInputITCase {
             s.execute("ALTER TABLE " + database.totalsTable() + " ADD CONSTRAINT no_p3 CHECK (page <> '" + poisonPage + "')");
         }
 
-        JobClient job = KafkaJobRun.start(options, database,
-                KafkaJobRun.endOffsets(topic, PARTITIONS, generator.totalEvents()));
-        try (KafkaLoadGenerator load = new KafkaLoadGenerator(bootstrap, topic, PARTITIONS)) {
+        JobClient job = kafka.startJob(database);
+        try (KafkaLoadGenerator load = kafka.producer()) {
             load.play(generator, false);
         }
         job.getJobExecutionResult().get(2, TimeUnit.MINUTES);
@@ -140,7 +128,7 @@ class KafkaBadInputITCase {
 
         try (Connection c = PostgresForTests.connect()) {
             assertThat(new TotalsTable(database.totalsTable()).readAll(c)).containsExactlyInAnyOrderEntriesOf(goodRows);
-            List<String[]> letters = query(c, "SELECT reason, payload, events FROM " + deadLetters);
+            List<String[]> letters = query(c, "SELECT reason, payload, events FROM " + kafka.deadLetterTable);
             assertThat(letters).isNotEmpty().allSatisfy(l -> {
                 assertThat(l[0]).isEqualTo("db_rejected_row");
                 assertThat(l[1]).contains("\"page\":\"" + poisonPage + "\"");

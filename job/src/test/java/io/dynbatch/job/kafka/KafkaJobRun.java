@@ -26,7 +26,6 @@ import org.apache.kafka.common.TopicPartition;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.Map;
@@ -59,15 +58,6 @@ final class KafkaJobRun {
                 throw new IllegalStateException(e);
             }
         });
-    }
-
-    /** End offsets when record {@code i} of {@code records} went to partition {@code i % partitions}. */
-    static Map<TopicPartition, Long> endOffsets(String topic, int partitions, long records) {
-        Map<TopicPartition, Long> ends = new HashMap<>();
-        for (int p = 0; p < partitions; p++) {
-            ends.put(new TopicPartition(topic, p), records / partitions + (p < records % partitions ? 1 : 0));
-        }
-        return ends;
     }
 
     static JobClient start(JobOptions options, DatabaseSettings database, Map<TopicPartition, Long> endOffsets)

@@ -1,9 +1,6 @@
 package io.dynbatch.job.kafka;
 
-import io.dynbatch.job.DynbatchJob;
 import io.dynbatch.job.FlinkTestCluster;
-import io.dynbatch.job.JobOptions;
-import io.dynbatch.job.PostgresForTests;
 import io.dynbatch.job.model.RowKey;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.TotalsTable;
@@ -59,22 +56,18 @@ class PostgresRestartITCase {
         EmbeddedPostgres postgres = start(0);
         int port = postgres.getPort();
         String url = "jdbc:postgresql://localhost:" + port + "/postgres";
-        String bootstrap = KafkaForTests.bootstrapServers();
-        String topic = PostgresForTests.uniqueName("clicks");
         DatabaseSettings database = new DatabaseSettings(url, "postgres", null, "restart_totals");
-        JobOptions options = KafkaJobRun.options(bootstrap, topic, "restart_dead", "--events", "24000",
+        KafkaClickstream kafka = KafkaClickstream.create(PARTITIONS, "restart_dead", "--events", "24000",
                 "--duration", "6s", "--pages", "80", "--batch-size", "400", "--batch-delay", "200ms");
-        KafkaLoadGenerator.createTopic(bootstrap, topic, PARTITIONS);
-        ClickstreamGenerator generator = DynbatchJob.generator(options, System.currentTimeMillis() + 1000);
+        ClickstreamGenerator generator = kafka.generator;
 
-        JobClient job = KafkaJobRun.start(options, database,
-                KafkaJobRun.endOffsets(topic, PARTITIONS, generator.totalEvents()));
+        JobClient job = kafka.startJob(database);
         FlinkRest rest = new FlinkRest(cluster);
         long checkpointsAtStop;
         long checkpointsAtRestart;
         long downMillis;
         try (MonotonicTotalsWatcher watcher = new MonotonicTotalsWatcher(url, database.totalsTable());
-                KafkaLoadGenerator load = new KafkaLoadGenerator(bootstrap, topic, PARTITIONS)) {
+                KafkaLoadGenerator load = kafka.producer()) {
             CompletableFuture<Void> producing = KafkaJobRun.playInBackground(load, generator);
 
             awaitCondition("rows committed before the restart", Duration.ofSeconds(60),
@@ -107,7 +100,7 @@ class PostgresRestartITCase {
                 System.out.printf("Database restart: produced %d, database total %d%n", generator.totalEvents(),
                         inDatabase.values().stream().mapToLong(Long::longValue).sum());
                 assertThat(inDatabase).containsExactlyInAnyOrderEntriesOf(generator.expectedTotals());
-                assertThat(KafkaBadInputITCase.countByReason(c, "restart_dead")).as("dead letters").isEmpty();
+                assertThat(KafkaBadInputITCase.countByReason(c, kafka.deadLetterTable)).as("dead letters").isEmpty();
             }
         } finally {
             postgres.close();

@@ -1,7 +1,5 @@
 package io.dynbatch.job.kafka;
 
-import io.dynbatch.job.DynbatchJob;
-import io.dynbatch.job.JobOptions;
 import io.dynbatch.job.PostgresForTests;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.TotalsTable;
@@ -53,31 +51,27 @@ class SavepointRescaleITCase {
 
     @Test
     void stopWithSavepointThenResumeAt3ThenAt1(@InjectMiniCluster MiniCluster cluster) throws Exception {
-        String bootstrap = KafkaForTests.bootstrapServers();
-        String topic = PostgresForTests.uniqueName("clicks");
-        DatabaseSettings database = PostgresForTests.freshSettings("rescale_totals");
-        String deadLetters = PostgresForTests.uniqueName("rescale_dead");
         // A long batch delay, so that batches are pending whenever the job is stopped.
-        String[] common = {"--events", "24000", "--duration", "16s", "--pages", "80", "--batch-size", "100000",
-            "--batch-delay", "3s", "--jitter", "0ms", "--arms", "static,adaptive", "--ab-mode", "shadow"};
-        KafkaLoadGenerator.createTopic(bootstrap, topic, PARTITIONS);
-        ClickstreamGenerator generator = DynbatchJob.generator(
-                KafkaJobRun.options(bootstrap, topic, deadLetters, common), System.currentTimeMillis() + 1000);
-        Map<TopicPartition, Long> ends = KafkaJobRun.endOffsets(topic, PARTITIONS, generator.totalEvents());
+        KafkaClickstream kafka = KafkaClickstream.create(PARTITIONS, "rescale_dead", "--events", "24000",
+                "--duration", "16s", "--pages", "80", "--batch-size", "100000", "--batch-delay", "3s", "--jitter", "0ms",
+                "--arms", "static,adaptive", "--ab-mode", "shadow");
+        DatabaseSettings database = PostgresForTests.freshSettings("rescale_totals");
+        ClickstreamGenerator generator = kafka.generator;
+        Map<TopicPartition, Long> ends = kafka.endOffsets(generator.totalEvents());
         FlinkRest rest = new FlinkRest(cluster);
 
         String staticTable = database.totalsTable() + "_static";
         String adaptiveTable = database.totalsTable() + "_adaptive";
         try (MonotonicTotalsWatcher watcher = new MonotonicTotalsWatcher(PostgresForTests.url(), staticTable);
                 MonotonicTotalsWatcher adaptiveWatcher = new MonotonicTotalsWatcher(PostgresForTests.url(), adaptiveTable);
-                KafkaLoadGenerator load = new KafkaLoadGenerator(bootstrap, topic, PARTITIONS)) {
+                KafkaLoadGenerator load = kafka.producer()) {
             CompletableFuture<Void> producing = KafkaJobRun.playInBackground(load, generator);
 
-            JobClient atTwo = KafkaJobRun.start(options(bootstrap, topic, deadLetters, 2, common), database, ends, null);
-            String first = runThenDrain(atTwo, rest, database, bootstrap, topic);
-            JobClient atThree = KafkaJobRun.start(options(bootstrap, topic, deadLetters, 3, common), database, ends, first);
-            String second = runThenDrain(atThree, rest, database, bootstrap, topic);
-            JobClient atOne = KafkaJobRun.start(options(bootstrap, topic, deadLetters, 1, common), database, ends, second);
+            JobClient atTwo = KafkaJobRun.start(kafka.options("--parallelism", "2"), database, ends, null);
+            String first = runThenDrain(atTwo, rest, database, kafka);
+            JobClient atThree = KafkaJobRun.start(kafka.options("--parallelism", "3"), database, ends, first);
+            String second = runThenDrain(atThree, rest, database, kafka);
+            JobClient atOne = KafkaJobRun.start(kafka.options("--parallelism", "1"), database, ends, second);
 
             producing.get(2, TimeUnit.MINUTES);
             // A bounded Kafka source restored from a savepoint need not finish by itself (a split that
@@ -88,7 +82,7 @@ class SavepointRescaleITCase {
             atOne.cancel().get(30, TimeUnit.SECONDS);
 
             try (Connection c = PostgresForTests.connect()) {
-                assertThat(KafkaBadInputITCase.countByReason(c, deadLetters)).as("dead letters").isEmpty();
+                assertThat(KafkaBadInputITCase.countByReason(c, kafka.deadLetterTable)).as("dead letters").isEmpty();
                 assertThat(new TotalsTable(adaptiveTable).readAll(c)).as("adaptive arm")
                         .containsExactlyInAnyOrderEntriesOf(generator.expectedTotals());
                 var inDatabase = new TotalsTable(staticTable).readAll(c);
@@ -102,17 +96,8 @@ class SavepointRescaleITCase {
         }
     }
 
-    private static JobOptions options(String bootstrap, String topic, String deadLetters, int parallelism,
-            String[] common) {
-        String[] args = new String[common.length + 2];
-        System.arraycopy(common, 0, args, 0, common.length);
-        args[common.length] = "--parallelism";
-        args[common.length + 1] = String.valueOf(parallelism);
-        return KafkaJobRun.options(bootstrap, topic, deadLetters, args);
-    }
-
     /** Lets the job commit something and checkpoint, stops it with a draining savepoint, checks the drain. */
-    private String runThenDrain(JobClient job, FlinkRest rest, DatabaseSettings database, String bootstrap, String topic)
+    private String runThenDrain(JobClient job, FlinkRest rest, DatabaseSettings database, KafkaClickstream kafka)
             throws Exception {
         String staticTable = database.totalsTable() + "_static";
         long before = PostgresForTests.sumEvents(staticTable);
@@ -120,7 +105,7 @@ class SavepointRescaleITCase {
                 () -> quietly(() -> PostgresForTests.sumEvents(staticTable) > before && rest.completedCheckpoints(job.getJobID()) > 0));
         String savepoint = job.stopWithSavepoint(true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(2, TimeUnit.MINUTES);
-        long committedOffsets = committedOffsets(bootstrap, topic);
+        long committedOffsets = committedOffsets(kafka.bootstrap, kafka.topic);
         long inTable = PostgresForTests.sumEvents(staticTable);
         System.out.printf("Drained stop: table holds %d events; Kafka offsets committed by the last completed "
                 + "checkpoint: %d%n", inTable, committedOffsets);

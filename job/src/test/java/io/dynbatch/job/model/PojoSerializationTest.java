@@ -1,5 +1,6 @@
 package io.dynbatch.job.model;
 
+import io.dynbatch.job.batch.IngestTimeRuns;
 import io.dynbatch.job.batch.PendingBatch;
 
 import org.junit.jupiter.api.Test;
@@ -16,5 +17,6 @@ class PojoSerializationTest {
         assertSerializedAsPojoWithoutKryo(DeadLetter.class);
         assertSerializedAsPojoWithoutKryo(BatchReceipt.class);
         assertSerializedAsPojoWithoutKryo(PendingBatch.class);
+        assertSerializedAsPojoWithoutKryo(IngestTimeRuns.class);
     }
 }

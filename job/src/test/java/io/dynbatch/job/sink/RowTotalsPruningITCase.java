@@ -1,27 +1,14 @@
 package io.dynbatch.job.sink;
 
 import io.dynbatch.job.PostgresForTests;
-import io.dynbatch.job.batch.CompactRows;
-import io.dynbatch.job.batch.ShardKeySelector;
-import io.dynbatch.job.batch.ShardKeys;
-import io.dynbatch.job.model.BatchReceipt;
 import io.dynbatch.job.model.ClickEvent;
 import io.dynbatch.job.model.RowKey;
-import io.dynbatch.triggers.StaticBatchTrigger;
 
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.transformations.OneInputTransformation;
-import org.apache.flink.streaming.api.windowing.assigners.GlobalWindows;
-import org.apache.flink.streaming.api.windowing.windows.GlobalWindow;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,26 +26,12 @@ class RowTotalsPruningITCase {
     private static final String[] TYPES = {"view", "click"};
 
     @Test
-    @SuppressWarnings("unchecked")
     void stateHoldsOnlyOpenMinutes() throws Exception {
         DatabaseSettings database = PostgresForTests.freshSettings("prune_totals");
         try (Connection c = PostgresForTests.connect()) {
             new TotalsTable(database.totalsTable()).createIfAbsent(c);
         }
-        ShardKeys oneShard = new ShardKeys(1, 128);
-        ShardKeySelector byShard = new ShardKeySelector(oneShard);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        DataStream<BatchReceipt> receipts = env.fromData(new ClickEvent(0, "/p/0", "view", 0, T0))
-                .keyBy(byShard)
-                .window(GlobalWindows.create())
-                .trigger(StaticBatchTrigger.<ClickEvent, GlobalWindow>of(1_000_000, Duration.ofMillis(100)))
-                .aggregate(new CompactRows(), new FlushToDatabase<Integer, GlobalWindow>("static", database, oneShard::shardOfKey, RetryPolicy.defaults(),
-                        false, Duration.ofMinutes(1)));
-        var factory = ((OneInputTransformation<ClickEvent, BatchReceipt>) receipts.getTransformation())
-                .getOperatorFactory();
-
-        try (var harness = new KeyedOneInputStreamOperatorTestHarness<>(factory, byShard, Types.INT)) {
-            harness.open();
+        try (var harness = FlushOperatorHarness.open(database)) {
             long id = 0;
             int rowsPerMinute = PAGES * TYPES.length;
             long sizeAt10 = 0;

@@ -1,0 +1,49 @@
+package io.dynbatch.job.sink;
+
+import io.dynbatch.job.batch.CompactRows;
+import io.dynbatch.job.batch.ShardKeySelector;
+import io.dynbatch.job.batch.ShardKeys;
+import io.dynbatch.job.model.BatchReceipt;
+import io.dynbatch.job.model.ClickEvent;
+import io.dynbatch.triggers.StaticBatchTrigger;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.transformations.OneInputTransformation;
+import org.apache.flink.streaming.api.windowing.assigners.GlobalWindows;
+import org.apache.flink.streaming.api.windowing.windows.GlobalWindow;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+
+import java.time.Duration;
+
+/**
+ * One shard's batch-and-flush operator in an operator test harness: Flink's real window operator
+ * (GlobalWindows, a static trigger that flushes 100 ms of processing time after a batch's first
+ * event, {@link CompactRows}) and {@link FlushToDatabase} (arm {@code static}, 1 min allowed
+ * lateness) writing to a real PostgreSQL. The harness drives event and processing time.
+ */
+final class FlushOperatorHarness {
+
+    private FlushOperatorHarness() {}
+
+    /** An opened harness writing to {@code database}'s totals table (which must exist). */
+    @SuppressWarnings("unchecked")
+    static KeyedOneInputStreamOperatorTestHarness<Integer, ClickEvent, BatchReceipt> open(DatabaseSettings database)
+            throws Exception {
+        ShardKeys oneShard = new ShardKeys(1, 128);
+        ShardKeySelector byShard = new ShardKeySelector(oneShard);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        DataStream<BatchReceipt> receipts = env.fromData(new ClickEvent(0, "/p/0", "view", 0, 0))
+                .keyBy(byShard)
+                .window(GlobalWindows.create())
+                .trigger(StaticBatchTrigger.<ClickEvent, GlobalWindow>of(1_000_000, Duration.ofMillis(100)))
+                .aggregate(new CompactRows(), new FlushToDatabase<Integer, GlobalWindow>("static", database,
+                        oneShard::shardOfKey, RetryPolicy.defaults(), false, Duration.ofMinutes(1)));
+        var factory = ((OneInputTransformation<ClickEvent, BatchReceipt>) receipts.getTransformation())
+                .getOperatorFactory();
+        var harness = new KeyedOneInputStreamOperatorTestHarness<>(factory, byShard, Types.INT);
+        harness.open();
+        return harness;
+    }
+}
