@@ -142,7 +142,8 @@ public final class AbBenchmark {
                 summary.add(r);
                 batchRows.add(String.join(",", scenario, r.arm, String.valueOf(r.shard), r.batchId,
                         String.valueOf(r.commitTime), String.valueOf(r.events), String.valueOf(r.rows),
-                        String.valueOf(r.statements), String.valueOf(r.writeMillis), String.valueOf(r.oldestIngest), ""));
+                        String.valueOf(r.statements), String.valueOf(r.writeMillis), String.valueOf(r.oldestIngest),
+                        r.targetSize >= 0 ? String.valueOf(r.targetSize) : ""));
                 if (System.currentTimeMillis() - lastPrint > 10_000) {
                     lastPrint = System.currentTimeMillis();
                     System.out.printf("  [%3ds] %s%n", (lastPrint - started) / 1000, progress(summary));

@@ -75,7 +75,8 @@ final class ArmPipelines {
             case ADAPTIVE:
                 return AdaptiveBatchTrigger.<ClickEvent, GlobalWindow>of(AdaptivePolicyConfig.withSlo(options.slo))
                         .withJitter(KeyJitter.upTo(options.jitter, byShard))
-                        .withMetricsArm(arm.label());
+                        .withMetricsArm(arm.label())
+                        .withFlushTarget(); // FlushToDatabase takes it into the receipt
             case STATIC:
                 return StaticBatchTrigger.<ClickEvent, GlobalWindow>of(options.batchSize, options.batchDelay)
                         .withJitter(KeyJitter.upTo(options.jitter, byShard))

@@ -94,6 +94,10 @@ class ClickstreamToPostgresITCase {
                 .containsExactlyInAnyOrder("tumbling_1min", "builtin", "static", "adaptive");
         assertThat(receipts.stream().filter(r -> r.arm.equals("static")).count())
                 .as("many batches, not one per shard").isGreaterThan(8);
+        // the adaptive trigger's planned size reaches its receipts; the other arms plan none
+        assertThat(receipts).allSatisfy(r -> assertThat(r.targetSize)
+                .as("%s's planned size", r.arm)
+                .satisfies(t -> assertThat(r.arm.equals("adaptive") ? t >= 1 : t == -1).isTrue()));
     }
 
     /** The rows whose shard the split mode gives to arm {@code index} of {@code arms}. */

@@ -49,7 +49,9 @@ import java.util.Objects;
  *
  * <p><b>Cost feedback.</b> The window function reports each commit with {@link
  * SinkFeedback#record} on {@code context.windowState()}; the trigger consumes the sample at its
- * next call for that key and refines the key's learned cost {@code a + b * size}.
+ * next call for that key and refines the key's learned cost {@code a + b * size}. In the other
+ * direction, a trigger built {@link #withFlushTarget()} leaves the size it planned for the batch it
+ * fires, for the window function to read with {@link FlushTarget#take}.
  *
  * <p>Guarantees:
  *
@@ -57,9 +59,11 @@ import java.util.Objects;
  *   <li>No batch exceeds {@code maxSize} elements or waits longer than {@code maxDelay} after its
  *       first element (up to timer-service lag); its estimated bytes stay within {@code
  *       maxPendingBytes} give or take one element.
- *   <li>Per key and window the state is O(1): the pending batch (eight longs: the {@link
- *       PendingBatch}, when it was last planned and the arrivals since), what was learned about the
- *       key ({@link KeyLearning#STATE_SIZE} doubles) and at most one unconsumed feedback sample.
+ *   <li>Per key and window the state is O(1): the pending batch (nine longs: the {@link
+ *       PendingBatch}, when it was last planned, the arrivals since and the planned size), what was
+ *       learned about the key ({@link KeyLearning#STATE_SIZE} doubles), at most one unconsumed
+ *       feedback sample and, between firing and the window function, the fired batch's planned size
+ *       ({@link FlushTarget}).
  *       All of it is keyed state, checkpointed with the job, so the learned cost survives a restart;
  *       timers are restored with it.
  *   <li>After a flush the batch state and both timers are gone; the learned state stays (it is the
@@ -80,12 +84,15 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
     private final KeyJitter<T> jitter;
     private final ElementWeigher<T> weigher;
     private final String metricsArm;
+    /** Whether each fired batch's planned size is left for the window function ({@link FlushTarget}). */
+    private final boolean reportsTarget;
 
     private final ValueStateDescriptor<long[]> batchDesc =
             new ValueStateDescriptor<>("adaptive-batch", LongPrimitiveArraySerializer.INSTANCE);
     private final ValueStateDescriptor<double[]> learningDesc =
             new ValueStateDescriptor<>("adaptive-learning", DoublePrimitiveArraySerializer.INSTANCE);
     private final ValueStateDescriptor<long[]> feedbackDesc = SinkFeedback.descriptor();
+    private final ValueStateDescriptor<Long> targetDesc = FlushTarget.descriptor();
 
     /** Processing time of the current call; the policy's clock. */
     private transient long nowMillis;
@@ -106,16 +113,19 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
     private transient PendingBatch scratch;
 
     private AdaptiveBatchTrigger(
-            AdaptivePolicyConfig config, KeyJitter<T> jitter, ElementWeigher<T> weigher, String metricsArm) {
+            AdaptivePolicyConfig config, KeyJitter<T> jitter, ElementWeigher<T> weigher, String metricsArm,
+            boolean reportsTarget) {
         this.config = config;
         this.jitter = jitter;
         this.weigher = weigher;
         this.metricsArm = metricsArm;
+        this.reportsTarget = reportsTarget;
     }
 
     /** An adaptive trigger with the given policy settings, no jitter, metrics arm {@code default}. */
     public static <T, W extends Window> AdaptiveBatchTrigger<T, W> of(AdaptivePolicyConfig config) {
-        return new AdaptiveBatchTrigger<>(Objects.requireNonNull(config, "config"), KeyJitter.none(), null, "default");
+        return new AdaptiveBatchTrigger<>(Objects.requireNonNull(config, "config"), KeyJitter.none(), null, "default",
+                false);
     }
 
     /**
@@ -130,12 +140,12 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
             throw new IllegalArgumentException("jitter (" + jitter.maxJitterMillis()
                     + " ms) must not exceed maxDelay (" + config.maxDelayMillis() + " ms)");
         }
-        return new AdaptiveBatchTrigger<>(config, jitter, weigher, metricsArm);
+        return new AdaptiveBatchTrigger<>(config, jitter, weigher, metricsArm, reportsTarget);
     }
 
     /** A copy of this trigger that reports its metrics with variable {@code arm=<arm>}. */
     public AdaptiveBatchTrigger<T, W> withMetricsArm(String arm) {
-        return new AdaptiveBatchTrigger<>(config, jitter, weigher, StaticBatchTrigger.requireArm(arm));
+        return new AdaptiveBatchTrigger<>(config, jitter, weigher, StaticBatchTrigger.requireArm(arm), reportsTarget);
     }
 
     /**
@@ -143,7 +153,17 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
      * assuming {@code assumedElementBytes} each.
      */
     public AdaptiveBatchTrigger<T, W> withElementWeigher(ElementWeigher<T> weigher) {
-        return new AdaptiveBatchTrigger<>(config, jitter, Objects.requireNonNull(weigher, "weigher"), metricsArm);
+        return new AdaptiveBatchTrigger<>(config, jitter, Objects.requireNonNull(weigher, "weigher"), metricsArm,
+                reportsTarget);
+    }
+
+    /**
+     * A copy of this trigger that leaves each fired batch's planned size for the window function,
+     * which must then {@link FlushTarget#take} it (otherwise one value per key stays in state until
+     * the next flush overwrites it).
+     */
+    public AdaptiveBatchTrigger<T, W> withFlushTarget() {
+        return new AdaptiveBatchTrigger<>(config, jitter, weigher, metricsArm, true);
     }
 
     @Override
@@ -173,9 +193,9 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
                 foldDeferred(learning, plannedAt, deferred);
                 policy.onFlush(learning);
                 saveLearning(learningState, learned, learning);
-                return flush(FlushReason.SIZE, batch, window, ctx);
+                return flush(FlushReason.SIZE, batch, plannedTarget(stored), window, ctx);
             }
-            batchState.update(store(stored, batch, plannedAt, deferred));
+            batchState.update(store(stored, batch, plannedAt, deferred, plannedTarget(stored)));
             return TriggerResult.CONTINUE;
         }
 
@@ -200,7 +220,7 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
         if (batch.count() >= plan.flushAtSize()) {
             policy.onFlush(learning);
             saveLearning(learningState, learned, learning);
-            return flush(FlushReason.SIZE, batch, window, ctx);
+            return flush(FlushReason.SIZE, batch, plan.expectedSize(), window, ctx);
         }
         long due = plan.deadlineMillis() - jitter.offsetMillis(element);
         if (due <= nowMillis) {
@@ -210,7 +230,8 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
             }
             policy.onFlush(learning);
             saveLearning(learningState, learned, learning);
-            return flush(plan.bound().isHardCap() ? FlushReason.TIME : FlushReason.ADAPTIVE, batch, window, ctx);
+            return flush(plan.bound().isHardCap() ? FlushReason.TIME : FlushReason.ADAPTIVE, batch,
+                    plan.expectedSize(), window, ctx);
         }
         saveLearning(learningState, learned, learning);
         if (!batch.hasTimer()) {
@@ -222,7 +243,7 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
             ctx.registerProcessingTimeTimer(due);
             batch.setTimer(due, plan.bound());
         }
-        batchState.update(store(stored, batch, nowMillis, 0));
+        batchState.update(store(stored, batch, nowMillis, 0, plan.expectedSize()));
         return TriggerResult.CONTINUE;
     }
 
@@ -243,7 +264,8 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
         policy.onTimerLag(learning, nowMillis - time);
         policy.onFlush(learning);
         saveLearning(learningState, learned, learning);
-        return flush(batch.timerBound().isHardCap() ? FlushReason.TIME : FlushReason.ADAPTIVE, batch, window, ctx);
+        return flush(batch.timerBound().isHardCap() ? FlushReason.TIME : FlushReason.ADAPTIVE, batch,
+                plannedTarget(stored), window, ctx);
     }
 
     @Override
@@ -266,11 +288,19 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
             foldDeferred(learning, plannedAt(stored), deferred);
             saveLearning(learningState, learned, learning);
         }
-        return flush(FlushReason.END_OF_INPUT, batch, window, ctx);
+        return flush(FlushReason.END_OF_INPUT, batch, plannedTarget(stored), window, ctx);
     }
 
-    private TriggerResult flush(FlushReason reason, PendingBatch batch, W window, TriggerContext ctx) throws Exception {
+    /**
+     * Fires the batch: clears its state and timers and leaves its planned size ({@code target}, or
+     * {@link FlushTarget#NONE}) for the window function.
+     */
+    private TriggerResult flush(FlushReason reason, PendingBatch batch, long target, W window, TriggerContext ctx)
+            throws Exception {
         clearBatch(batch, window, ctx);
+        if (reportsTarget && target != FlushTarget.NONE) {
+            ctx.getPartitionedState(targetDesc).update(target);
+        }
         metrics.recordFlush(reason, batch.count());
         gauges.flushed(batch.count());
         return TriggerResult.FIRE_AND_PURGE;
@@ -286,20 +316,26 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
 
     /*
      * The batch state: the PendingBatch (PendingBatch.STATE_SIZE longs), then when it was last
-     * planned and how many elements arrived in that millisecond after the plan without being added
-     * to the learned arrival rate yet. A state of only PendingBatch.STATE_SIZE longs (written by
-     * earlier versions) reads as "not planned yet, nothing deferred".
+     * planned, how many elements arrived in that millisecond after the plan without being added to
+     * the learned arrival rate yet, and the size the last plan expected the batch to reach. Shorter
+     * states written by earlier versions read as "not planned yet, nothing deferred" (only
+     * PendingBatch.STATE_SIZE longs) and "no planned size" (without the last slot).
      */
     private static final int PLANNED_AT = PendingBatch.STATE_SIZE;
     private static final int DEFERRED = PendingBatch.STATE_SIZE + 1;
-    private static final int BATCH_STATE_SIZE = PendingBatch.STATE_SIZE + 2;
+    private static final int TARGET = PendingBatch.STATE_SIZE + 2;
+    private static final int BATCH_STATE_SIZE = PendingBatch.STATE_SIZE + 3;
 
     private static long plannedAt(long[] stored) {
-        return stored != null && stored.length == BATCH_STATE_SIZE ? stored[PLANNED_AT] : Long.MIN_VALUE;
+        return stored != null && stored.length > DEFERRED ? stored[PLANNED_AT] : Long.MIN_VALUE;
     }
 
     private static long deferredArrivals(long[] stored) {
-        return stored != null && stored.length == BATCH_STATE_SIZE ? stored[DEFERRED] : 0;
+        return stored != null && stored.length > DEFERRED ? stored[DEFERRED] : 0;
+    }
+
+    private static long plannedTarget(long[] stored) {
+        return stored != null && stored.length > TARGET ? stored[TARGET] : FlushTarget.NONE;
     }
 
     /**
@@ -307,11 +343,12 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
      * backend returned is ours to overwrite (the heap backend hands out a private copy while a
      * snapshot still needs the old value, RocksDB a freshly deserialized one).
      */
-    private static long[] store(long[] stored, PendingBatch batch, long plannedAt, long deferred) {
+    private static long[] store(long[] stored, PendingBatch batch, long plannedAt, long deferred, long target) {
         long[] out = stored != null && stored.length == BATCH_STATE_SIZE ? stored : new long[BATCH_STATE_SIZE];
         batch.writeTo(out, 0);
         out[PLANNED_AT] = plannedAt;
         out[DEFERRED] = deferred;
+        out[TARGET] = target;
         return out;
     }
 
@@ -333,7 +370,10 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
         }
     }
 
-    /** Removes the pending batch, both timers, the learned state and any unconsumed feedback. */
+    /**
+     * Removes the pending batch, both timers, the learned state, any unconsumed feedback and any
+     * planned size the window function did not take.
+     */
     @Override
     public void clear(W window, TriggerContext ctx) throws Exception {
         PendingBatch batch = new PendingBatch();
@@ -341,6 +381,7 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
         clearBatch(batch, window, ctx);
         ctx.getPartitionedState(learningDesc).clear();
         ctx.getPartitionedState(feedbackDesc).clear();
+        ctx.getPartitionedState(targetDesc).clear();
     }
 
     private void begin(TriggerContext ctx) {

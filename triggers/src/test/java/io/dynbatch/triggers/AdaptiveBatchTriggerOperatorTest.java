@@ -31,16 +31,22 @@ class AdaptiveBatchTriggerOperatorTest {
     private static final long FRESH_WAIT = 1_879;
 
     /** Builds the window operator the DataStream API would build and wraps it in a harness. */
-    @SuppressWarnings("unchecked")
     private static KeyedOneInputStreamOperatorTestHarness<String, String, Long> harness(long reportedWriteMillis)
             throws Exception {
+        return harness(new WriteAndReport(reportedWriteMillis));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static KeyedOneInputStreamOperatorTestHarness<String, String, Long> harness(
+            ProcessWindowFunction<String, Long, String, GlobalWindow> windowFunction) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         DataStream<Long> sizes = env.fromData("x")
                 .keyBy(KEY)
                 .window(GlobalWindows.create())
                 .trigger(AdaptiveBatchTrigger.<String, GlobalWindow>of(AdaptivePolicyConfig.defaults())
-                        .withMetricsArm("adaptive"))
-                .process(new WriteAndReport(reportedWriteMillis));
+                        .withMetricsArm("adaptive")
+                        .withFlushTarget())
+                .process(windowFunction);
         OneInputTransformation<String, Long> transformation =
                 (OneInputTransformation<String, Long>) sizes.getTransformation();
         return new KeyedOneInputStreamOperatorTestHarness<>(transformation.getOperatorFactory(), KEY, Types.STRING);
@@ -77,6 +83,26 @@ class AdaptiveBatchTriggerOperatorTest {
             assertThat(costly.extractOutputValues()).hasSize(2);
             cheap.setProcessingTime(t + FRESH_WAIT + 20);
             assertThat(cheap.extractOutputValues()).hasSize(2);
+        }
+    }
+
+    @Test
+    void theWindowFunctionReadsTheSizePlannedForTheBatchItFires() throws Exception {
+        try (var h = harness(new EmitPlannedSize())) {
+            h.open();
+            h.setProcessingTime(START);
+            for (int i = 0; i < 3; i++) {
+                h.processElement(new StreamRecord<>("a" + i, START));
+            }
+            h.setProcessingTime(START + FRESH_WAIT);
+            // planned at the batch's first element, from what had arrived by then: at least that
+            assertThat(h.extractOutputValues()).hasSize(1);
+            assertThat(h.extractOutputValues().get(0)).isGreaterThanOrEqualTo(1L);
+            // taken by the window function: only the learned state is left
+            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+
+            h.processWatermark(Long.MAX_VALUE); // nothing pending: no batch, no planned size
+            assertThat(h.extractOutputValues()).hasSize(1);
         }
     }
 
@@ -156,6 +182,15 @@ class AdaptiveBatchTriggerOperatorTest {
         }
     }
 
+    /** Emits the size the trigger planned for each batch it fires ({@link FlushTarget}). */
+    static final class EmitPlannedSize extends ProcessWindowFunction<String, Long, String, GlobalWindow> {
+        @Override
+        public void process(String key, Context context, Iterable<String> elements, Collector<Long> out)
+                throws Exception {
+            out.collect(FlushTarget.take(context.windowState()));
+        }
+    }
+
     /**
      * Stands in for the job's database flush: emits the batch size and reports a write of {@code
      * writeMillis} through {@link SinkFeedback}, as the real window function does after its commit.
@@ -175,6 +210,7 @@ class AdaptiveBatchTriggerOperatorTest {
                 n++;
             }
             out.collect(n);
+            FlushTarget.take(context.windowState());
             SinkFeedback.record(context.windowState(), n, writeMillis);
         }
     }

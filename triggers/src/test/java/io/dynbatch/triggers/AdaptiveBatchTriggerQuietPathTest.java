@@ -74,10 +74,11 @@ class AdaptiveBatchTriggerQuietPathTest {
         }
         // only the first element was planned: 4 arrivals are deferred in the batch state
         long[] batch = h.batchState();
-        assertThat(batch).hasSize(PendingBatch.STATE_SIZE + 2);
+        assertThat(batch).hasSize(PendingBatch.STATE_SIZE + 3);
         assertThat(batch[0]).isEqualTo(5);
         assertThat(batch[PendingBatch.STATE_SIZE]).isEqualTo(START);
         assertThat(batch[PendingBatch.STATE_SIZE + 1]).isEqualTo(4);
+        assertThat(batch[PendingBatch.STATE_SIZE + 2]).as("planned size").isGreaterThanOrEqualTo(1);
         double rateBefore = new AdaptivePolicy(config, () -> START).restore(h.learned()).arrivalsPerMilli(START);
 
         h.advanceProcessingTime(START + 7);
@@ -154,9 +155,26 @@ class AdaptiveBatchTriggerQuietPathTest {
         h.storeBatchState(old);
 
         assertThat(h.add(START)).isEqualTo(TriggerResult.CONTINUE); // planned again, not trusted as quiet
-        assertThat(h.batchState()).hasSize(PendingBatch.STATE_SIZE + 2);
+        assertThat(h.batchState()).hasSize(PendingBatch.STATE_SIZE + 3);
         assertThat(h.batchState()[0]).isEqualTo(2);
         assertThat(h.add(START)).isEqualTo(TriggerResult.FIRE_AND_PURGE);
         assertThat(h.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void aBatchStoredWithoutAPlannedSizeKeepsItsPlanBookkeeping() throws Exception {
+        Harness h = new Harness(AdaptiveBatchTrigger.of(AdaptivePolicyConfig.builder().maxSize(4).build()));
+        h.add(START);
+        h.add(START); // quiet: deferred 1
+        long[] batch = h.batchState();
+        long[] old = new long[PendingBatch.STATE_SIZE + 2]; // the 8-long layout before the planned size
+        System.arraycopy(batch, 0, old, 0, old.length);
+        h.storeBatchState(old);
+
+        assertThat(h.add(START)).isEqualTo(TriggerResult.CONTINUE); // still quiet: planned in this ms
+        assertThat(h.batchState()).hasSize(PendingBatch.STATE_SIZE + 3);
+        assertThat(h.batchState()[PendingBatch.STATE_SIZE + 1]).as("deferred").isEqualTo(2);
+        assertThat(h.batchState()[PendingBatch.STATE_SIZE + 2]).as("no planned size").isEqualTo(FlushTarget.NONE);
+        assertThat(h.add(START)).isEqualTo(TriggerResult.FIRE_AND_PURGE);
     }
 }

@@ -29,6 +29,8 @@ public class BatchReceipt {
     public int retries;
     public long commitTime;
     public long oldestIngest;
+    /** The size the adaptive trigger planned for the batch ({@code FlushTarget}); -1 for other arms. */
+    public long targetSize = -1;
     /**
      * HdrHistogram (compressed encoding) of commit time minus ingest time, one value per committed
      * event ({@code events - rejectedEvents} values).

@@ -5,6 +5,7 @@ import io.dynbatch.job.model.BatchReceipt;
 import io.dynbatch.job.model.DeadLetter;
 import io.dynbatch.job.model.RowKey;
 
+import io.dynbatch.triggers.FlushTarget;
 import io.dynbatch.triggers.SinkFeedback;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -84,7 +85,8 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
 
     /**
      * @param feedSinkCost after each commit, report (batch size, write time) to the trigger through
-     *     window state ({@link SinkFeedback}), for the adaptive trigger's cost model
+     *     window state ({@link SinkFeedback}), for the adaptive trigger's cost model; and take the
+     *     size the trigger planned for the batch ({@link FlushTarget}) into the receipt
      * @param allowedLateness per-row totals of minutes that closed before {@code watermark -
      *     allowedLateness} are pruned from state (the late-event router uses the same bound)
      */
@@ -122,6 +124,8 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
     public void process(K key, Context context, Iterable<PendingBatch> batches, Collector<BatchReceipt> out)
             throws Exception {
         PendingBatch batch = batches.iterator().next();
+        // the adaptive trigger's planned size for this batch, taken before anything can return
+        long target = feedSinkCost ? FlushTarget.take(context.windowState()) : FlushTarget.NONE;
         if (batch.events == 0) {
             return;
         }
@@ -182,8 +186,10 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
 
         int shard = shardOfKey.shardOf(key);
         String keyLabel = shard >= 0 ? String.valueOf(shard) : "k" + Integer.toHexString(key.hashCode());
-        out.collect(receipt(batch, committed, shard, keyLabel + "-" + seq, rows.size(), outcome, rejectedEvents,
-                tookMillis, commitTime));
+        BatchReceipt receipt = receipt(batch, committed, shard, keyLabel + "-" + seq, rows.size(), outcome,
+                rejectedEvents, tookMillis, commitTime);
+        receipt.targetSize = target;
+        out.collect(receipt);
     }
 
     /** A dead letter for a whole row of a batch, carrying the row and its event count. */
