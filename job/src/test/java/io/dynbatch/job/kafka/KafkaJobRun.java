@@ -6,6 +6,7 @@ import io.dynbatch.job.JobOptions;
 import io.dynbatch.job.PipelineSinks;
 import io.dynbatch.job.model.BatchReceipt;
 import io.dynbatch.job.model.DeadLetter;
+import io.dynbatch.job.model.RawClick;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.DeadLetterTable;
 import io.dynbatch.job.source.ClickstreamGenerator;
@@ -76,7 +77,7 @@ final class KafkaJobRun {
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 50);
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
         env.configure(restarts);
-        KafkaSource<String> source = KafkaClickSource.builder(options)
+        KafkaSource<RawClick> source = KafkaClickSource.builder(options)
                 .setBounded(OffsetsInitializer.offsets(endOffsets))
                 .build();
         ClickstreamPipeline.defineWorkflow(env, source, options.parallelism, options, database, new PipelineSinks() {
