@@ -12,7 +12,6 @@ import io.dynbatch.job.report.CostModel;
 import io.dynbatch.job.parse.RouteLateEvents;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.FlushToDatabase;
-import io.dynbatch.job.source.ClickstreamGenerator;
 import io.dynbatch.job.source.IngestTimeOfRawRecord;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -81,8 +80,7 @@ public final class ClickstreamPipeline {
             deadLetters = deadLetters.union(armReceipts.getSideOutput(FlushToDatabase.REJECTED_ROWS));
             if (arm == ArmKind.TUMBLING_1MIN) {
                 deadLetters = deadLetters.union(armReceipts.getSideOutput(ArmPipelines.TOO_LATE_FOR_WINDOW)
-                        .map(e -> new DeadLetter("late_event", "dropped by the 1-minute window as late",
-                                ClickstreamGenerator.toJson(e), System.currentTimeMillis()))
+                        .map(e -> RouteLateEvents.deadLetterFor(e, "dropped by the 1-minute window as late"))
                         .returns(DeadLetter.class)
                         .name("window-late-to-dead-letters")
                         .uid("window-late-to-dead-letters"));
