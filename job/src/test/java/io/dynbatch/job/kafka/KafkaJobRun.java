@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.Map;
+import java.util.function.LongFunction;
 
 /** Starts the job on the test MiniCluster, reading a topic up to known end offsets (so it ends). */
 final class KafkaJobRun {
@@ -52,9 +53,15 @@ final class KafkaJobRun {
 
     /** Plays the generator into Kafka in real time on another thread. */
     static CompletableFuture<Void> playInBackground(KafkaLoadGenerator load, ClickstreamGenerator generator) {
+        return playInBackground(load, generator, index -> List.of());
+    }
+
+    /** Plays the generator into Kafka in real time on another thread, with {@code extraAfter(i)} after event i. */
+    static CompletableFuture<Void> playInBackground(KafkaLoadGenerator load, ClickstreamGenerator generator,
+            LongFunction<List<String>> extraAfter) {
         return CompletableFuture.runAsync(() -> {
             try {
-                load.play(generator, false);
+                load.play(generator, false, extraAfter);
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
