@@ -1,6 +1,7 @@
 package io.dynbatch.job.kafka;
 
 import io.dynbatch.job.ArmKind;
+import io.dynbatch.job.FlinkTestCluster;
 import io.dynbatch.job.PostgresForTests;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.TotalsTable;
@@ -12,7 +13,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
 import org.apache.flink.runtime.checkpoint.RestoredCheckpointStats;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -45,10 +45,7 @@ class DeadLetterFailoverITCase {
     private static final int PARTITIONS = 2;
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(2)
-            .setNumberSlotsPerTaskManager(1)
-            .build());
+    static final MiniClusterExtension FLINK = FlinkTestCluster.twoTaskManagers();
 
     private static final TaskManagerFailures TASK_MANAGERS = new TaskManagerFailures(2);
 

@@ -24,29 +24,16 @@ class DeadLetterTableITCase {
 
     @Test
     void aKeyedDeadLetterInsertedTwiceIsOneRow() throws Exception {
-        String name = PostgresForTests.uniqueName("dlt");
-        DeadLetterTable table = new DeadLetterTable(name);
-        try (Connection c = PostgresForTests.connect()) {
-            table.createOrUpgrade(c);
-            DeadLetter letter = new DeadLetter("malformed_json", "x", "{", 1_000).withDedupeKey("kafka:clicks:0:7");
-            insert(c, table, letter);
-            insert(c, table, new DeadLetter("future_timestamp", "replayed later", "{", 2_000)
-                    .withDedupeKey("kafka:clicks:0:7"));
-            assertThat(rows(c, name)).containsExactly("malformed_json|kafka:clicks:0:7");
-        }
+        assertThat(rowsAfterInserting(
+                new DeadLetter("malformed_json", "x", "{", 1_000).withDedupeKey("kafka:clicks:0:7"),
+                new DeadLetter("future_timestamp", "replayed later", "{", 2_000).withDedupeKey("kafka:clicks:0:7")))
+                .containsExactly("malformed_json|kafka:clicks:0:7");
     }
 
     @Test
     void deadLettersWithoutAKeyAreNeverMerged() throws Exception {
-        String name = PostgresForTests.uniqueName("dlt");
-        DeadLetterTable table = new DeadLetterTable(name);
-        try (Connection c = PostgresForTests.connect()) {
-            table.createOrUpgrade(c);
-            DeadLetter row = new DeadLetter("db_rejected_row", "SQLSTATE 23514", "{}", 1_000, 4);
-            insert(c, table, row);
-            insert(c, table, row);
-            assertThat(rows(c, name)).containsExactly("db_rejected_row|null", "db_rejected_row|null");
-        }
+        DeadLetter row = new DeadLetter("db_rejected_row", "SQLSTATE 23514", "{}", 1_000, 4);
+        assertThat(rowsAfterInserting(row, row)).containsExactly("db_rejected_row|null", "db_rejected_row|null");
     }
 
     @Test
@@ -85,6 +72,19 @@ class DeadLetterTableITCase {
                 rs.next();
                 assertThat(rs.getInt(1)).isEqualTo(1);
             }
+        }
+    }
+
+    /** Inserts the dead letters into a fresh table, in order; its rows as {@code reason|dedupe_key}. */
+    private static List<String> rowsAfterInserting(DeadLetter... letters) throws SQLException {
+        String name = PostgresForTests.uniqueName("dlt");
+        DeadLetterTable table = new DeadLetterTable(name);
+        try (Connection c = PostgresForTests.connect()) {
+            table.createOrUpgrade(c);
+            for (DeadLetter letter : letters) {
+                insert(c, table, letter);
+            }
+            return rows(c, name);
         }
     }
 
