@@ -24,12 +24,12 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The dynbatch workflow: raw JSON clicks (with their source positions) -> parse/validate -> ingest-time watermarks -> late
- * events out -> one or more A/B arms (shadow: every event to every arm; split: shards divided),
- * each batching its own way ({@link ArmPipelines}) and writing one transaction per batch to its own
- * table -> receipts of all arms. Refused records, late events and rows the database rejected
- * all go to the one dead-letter stream, each with its reason. Sources and sinks are parameters, so tests and
- * benchmarks swap them; every operator has a name and a stable uid.
+ * The dynbatch workflow: raw JSON clicks (with their source positions) -> parse/validate ->
+ * ingest-time watermarks -> late events out -> one or more A/B arms (shadow: every event to every
+ * arm; split: shards divided), each batching its own way ({@link ArmPipelines}) and writing one
+ * transaction per batch to its own table -> receipts of all arms. Refused records, late events and
+ * rows the database rejected all go to the one dead-letter stream, each with its reason. Sources and
+ * sinks are parameters, so tests and benchmarks swap them; every operator has a name and a stable uid.
  */
 public final class ClickstreamPipeline {
 

@@ -18,7 +18,7 @@ package io.dynbatch.job.model;
  */
 public final class DeadLetterKeys {
 
-    static final String LATE_PREFIX = "late:";
+    private static final String LATE_PREFIX = "late:";
 
     private DeadLetterKeys() {}
 
