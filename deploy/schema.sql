@@ -11,7 +11,10 @@ CREATE TABLE IF NOT EXISTS click_totals (
     PRIMARY KEY (page, event_type, minute)
 );
 
--- Every record the job refused, with why (payload truncated to 2048 chars).
+-- Every record the job refused, with why (payload truncated to 2048 chars). A dead letter that stands
+-- for input records has a replay-stable dedupe_key (its source position, or late:<event_id>), so it is
+-- recorded once after failovers (INSERT ... ON CONFLICT (dedupe_key) DO NOTHING); rows the database
+-- rejected have none (NULL never conflicts: at-least-once).
 CREATE TABLE IF NOT EXISTS dead_letters (
     id              bigserial   PRIMARY KEY,
     reason          text        NOT NULL,
@@ -20,5 +23,9 @@ CREATE TABLE IF NOT EXISTS dead_letters (
     payload_length  integer     NOT NULL,
     refused_at      timestamptz NOT NULL,
     events          bigint      NOT NULL DEFAULT 1,  -- events it stands for (a rejected row: its count)
-    recorded_at     timestamptz NOT NULL DEFAULT now()
+    recorded_at     timestamptz NOT NULL DEFAULT now(),
+    dedupe_key      text
 );
+-- Upgrades a table created before dedupe keys (the job does the same at start-up).
+ALTER TABLE dead_letters ADD COLUMN IF NOT EXISTS dedupe_key text;
+CREATE UNIQUE INDEX IF NOT EXISTS dead_letters_dedupe_key ON dead_letters (dedupe_key);

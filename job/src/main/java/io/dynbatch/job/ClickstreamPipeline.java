@@ -4,6 +4,7 @@ import io.dynbatch.job.batch.ShardKeys;
 import io.dynbatch.job.model.BatchReceipt;
 import io.dynbatch.job.model.ClickEvent;
 import io.dynbatch.job.model.DeadLetter;
+import io.dynbatch.job.model.RawClick;
 import io.dynbatch.job.parse.ClickEventParser;
 import io.dynbatch.job.parse.ParseClickEvents;
 import io.dynbatch.job.report.AbComparator;
@@ -11,7 +12,6 @@ import io.dynbatch.job.report.CostModel;
 import io.dynbatch.job.parse.RouteLateEvents;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.FlushToDatabase;
-import io.dynbatch.job.source.ClickstreamGenerator;
 import io.dynbatch.job.source.IngestTimeOfRawRecord;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -24,12 +24,12 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The dynbatch workflow: raw JSON clicks -> parse/validate -> ingest-time watermarks -> late
- * events out -> one or more A/B arms (shadow: every event to every arm; split: shards divided),
- * each batching its own way ({@link ArmPipelines}) and writing one transaction per batch to its own
- * table -> receipts of all arms. Refused records, late events and rows the database rejected
- * all go to the one dead-letter stream, each with its reason. Sources and sinks are parameters, so tests and
- * benchmarks swap them; every operator has a name and a stable uid.
+ * The dynbatch workflow: raw JSON clicks (with their source positions) -> parse/validate ->
+ * ingest-time watermarks -> late events out -> one or more A/B arms (shadow: every event to every
+ * arm; split: shards divided), each batching its own way ({@link ArmPipelines}) and writing one
+ * transaction per batch to its own table -> receipts of all arms. Refused records, late events and
+ * rows the database rejected all go to the one dead-letter stream, each with its reason. Sources and
+ * sinks are parameters, so tests and benchmarks swap them; every operator has a name and a stable uid.
  */
 public final class ClickstreamPipeline {
 
@@ -40,13 +40,13 @@ public final class ClickstreamPipeline {
 
     private ClickstreamPipeline() {}
 
-    public static void defineWorkflow(StreamExecutionEnvironment env, Source<String, ?, ?> source, int sourceParallelism,
+    public static void defineWorkflow(StreamExecutionEnvironment env, Source<RawClick, ?, ?> source, int sourceParallelism,
             JobOptions options, DatabaseSettings database, PipelineSinks sinks) {
         // Watermarks per source split (per Kafka partition), from the raw records' ingest_ts.
-        WatermarkStrategy<String> watermarks = WatermarkStrategy.<String>forBoundedOutOfOrderness(MAX_OUT_OF_ORDERNESS)
+        WatermarkStrategy<RawClick> watermarks = WatermarkStrategy.<RawClick>forBoundedOutOfOrderness(MAX_OUT_OF_ORDERNESS)
                 .withTimestampAssigner(new IngestTimeOfRawRecord(MAX_FUTURE_SKEW_MILLIS))
                 .withIdleness(SOURCE_IDLENESS);
-        DataStream<String> raw = env.fromSource(source, watermarks, "clickstream-source")
+        DataStream<RawClick> raw = env.fromSource(source, watermarks, "clickstream-source")
                 .setParallelism(sourceParallelism)
                 .uid("clickstream-source");
 
@@ -80,8 +80,7 @@ public final class ClickstreamPipeline {
             deadLetters = deadLetters.union(armReceipts.getSideOutput(FlushToDatabase.REJECTED_ROWS));
             if (arm == ArmKind.TUMBLING_1MIN) {
                 deadLetters = deadLetters.union(armReceipts.getSideOutput(ArmPipelines.TOO_LATE_FOR_WINDOW)
-                        .map(e -> new DeadLetter("late_event", "dropped by the 1-minute window as late",
-                                ClickstreamGenerator.toJson(e), System.currentTimeMillis()))
+                        .map(e -> RouteLateEvents.deadLetterFor(e, "dropped by the 1-minute window as late"))
                         .returns(DeadLetter.class)
                         .name("window-late-to-dead-letters")
                         .uid("window-late-to-dead-letters"));

@@ -3,6 +3,7 @@ package io.dynbatch.job;
 import io.dynbatch.job.model.ArmIntervalReport;
 import io.dynbatch.job.model.BatchReceipt;
 import io.dynbatch.job.model.DeadLetter;
+import io.dynbatch.job.model.RawClick;
 import io.dynbatch.job.report.ArmStats;
 import io.dynbatch.job.report.CostModel;
 import io.dynbatch.job.report.RunSummary;
@@ -91,7 +92,7 @@ public final class DynbatchJob {
     }
 
     /** Kafka when configured, else the built-in generator. */
-    private static Source<String, ?, ?> source(JobOptions options, ClickstreamGenerator generator) throws IOException {
+    private static Source<RawClick, ?, ?> source(JobOptions options, ClickstreamGenerator generator) throws IOException {
         return options.kafkaSource() ? KafkaClickSource.fromOptions(options) : new ClickstreamGeneratorSource(generator);
     }
 
@@ -121,7 +122,7 @@ public final class DynbatchJob {
             throws Exception {
         configure(env, options);
         ClickstreamGenerator generator = generator(options, System.currentTimeMillis() + options.startDelay.toMillis());
-        Source<String, ?, ?> source = source(options, generator);
+        Source<RawClick, ?, ?> source = source(options, generator);
         int sourceParallelism = options.kafkaSource() ? options.parallelism : 1;
         ClickstreamPipeline.defineWorkflow(env, source, sourceParallelism, options, database,
                 new DatabaseSinks(options, database,
@@ -148,7 +149,7 @@ public final class DynbatchJob {
         ClickstreamGenerator generator = generator(options, System.currentTimeMillis() + options.startDelay.toMillis());
         AtomicReference<DataStream<BatchReceipt>> collected = new AtomicReference<>();
         DatabaseSinks sinks = new DatabaseSinks(options, database, collected::set);
-        Source<String, ?, ?> source = source(options, generator);
+        Source<RawClick, ?, ?> source = source(options, generator);
         int sourceParallelism = options.kafkaSource() ? options.parallelism : 1;
         ClickstreamPipeline.defineWorkflow(env, source, sourceParallelism, options, database, sinks);
 

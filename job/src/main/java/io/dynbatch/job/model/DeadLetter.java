@@ -2,7 +2,9 @@ package io.dynbatch.job.model;
 
 /**
  * A record the job refused, with why. The payload is truncated to {@link #MAX_PAYLOAD_CHARS} so a
- * huge record cannot blow up the dead-letter table. A Flink POJO.
+ * huge record cannot blow up the dead-letter table. A dead letter that stands for input records
+ * carries a replay-stable {@link #dedupeKey} ({@link DeadLetterKeys}), so the table records it once
+ * however often a failover replays the record. A Flink POJO.
  */
 public class DeadLetter {
 
@@ -20,6 +22,12 @@ public class DeadLetter {
     public long refusedAt;
     /** Events this dead letter stands for: 1 for a raw record, a row's count for a rejected row. */
     public long events = 1;
+    /**
+     * The same for every refusal of the same input, on every replay; {@code null} when there is no
+     * such key (a row the database rejected: batch boundaries differ on a replay). Null keys never
+     * conflict, so those dead letters are at-least-once.
+     */
+    public String dedupeKey;
 
     public DeadLetter() {}
 
@@ -37,8 +45,14 @@ public class DeadLetter {
         this.refusedAt = refusedAt;
     }
 
+    /** Sets the {@link #dedupeKey} (see {@link DeadLetterKeys}) and returns this dead letter. */
+    public DeadLetter withDedupeKey(String key) {
+        this.dedupeKey = key;
+        return this;
+    }
+
     @Override
     public String toString() {
-        return "DeadLetter{" + reason + ": " + detail + "}";
+        return "DeadLetter{" + reason + ": " + detail + (dedupeKey == null ? "" : ", key " + dedupeKey) + "}";
     }
 }

@@ -2,7 +2,9 @@ package io.dynbatch.job.parse;
 
 import io.dynbatch.job.model.ClickEvent;
 import io.dynbatch.job.model.DeadLetter;
+import io.dynbatch.job.model.DeadLetterKeys;
 import io.dynbatch.job.model.EventType;
+import io.dynbatch.job.model.RawClick;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -28,6 +30,9 @@ import java.util.function.LongSupplier;
  *   <li>{@code unknown_event_type}: not one of {@link EventType};
  *   <li>{@code future_timestamp}: ingest time more than {@code maxFutureSkewMillis} ahead of now.
  * </ul>
+ *
+ * A refusal of a {@link RawClick} is keyed by the record's source position, whatever the reason
+ * ({@link DeadLetterKeys#ofRefusedRecord}).
  */
 public final class ClickEventParser implements Serializable {
 
@@ -51,6 +56,16 @@ public final class ClickEventParser implements Serializable {
         this.maxFutureSkewMillis = maxFutureSkewMillis;
     }
 
+    /** Parses a source record; a refusal carries the record's dedupe key. */
+    public ParseResult parse(RawClick record, LongSupplier clock) {
+        ParseResult result = parse(record.payload, clock);
+        if (!result.isOk()) {
+            result.deadLetter().withDedupeKey(DeadLetterKeys.ofRefusedRecord(record));
+        }
+        return result;
+    }
+
+    /** Parses one JSON record; a refusal has no dedupe key (the record's position is unknown here). */
     public ParseResult parse(String raw, LongSupplier clock) {
         long now = clock.getAsLong();
         if (raw == null) {

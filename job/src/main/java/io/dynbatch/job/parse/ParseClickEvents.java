@@ -2,6 +2,7 @@ package io.dynbatch.job.parse;
 
 import io.dynbatch.job.model.ClickEvent;
 import io.dynbatch.job.model.DeadLetter;
+import io.dynbatch.job.model.RawClick;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -11,10 +12,10 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Turns raw JSON records into {@link ClickEvent}s. A record that fails validation never stops the
- * job: it goes to the {@link #DEAD_LETTERS} side output with its reason and is counted in the
- * {@code dynbatch.deadLetters} metric.
+ * job: it goes to the {@link #DEAD_LETTERS} side output with its reason, keyed by its source position
+ * (so a replay records it once), and is counted in the {@code dynbatch.deadLetters} metric.
  */
-public class ParseClickEvents extends ProcessFunction<String, ClickEvent> {
+public class ParseClickEvents extends ProcessFunction<RawClick, ClickEvent> {
 
     private static final long serialVersionUID = 1L;
 
@@ -36,7 +37,7 @@ public class ParseClickEvents extends ProcessFunction<String, ClickEvent> {
     }
 
     @Override
-    public void processElement(String raw, Context ctx, Collector<ClickEvent> out) {
+    public void processElement(RawClick raw, Context ctx, Collector<ClickEvent> out) {
         ParseResult result = parser.parse(raw, System::currentTimeMillis);
         if (result.isOk()) {
             parsed.inc();

@@ -2,6 +2,7 @@ package io.dynbatch.job.parse;
 
 import io.dynbatch.job.model.ClickEvent;
 import io.dynbatch.job.model.DeadLetter;
+import io.dynbatch.job.model.DeadLetterKeys;
 import io.dynbatch.job.source.ClickstreamGenerator;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -23,7 +24,8 @@ import java.util.List;
  * Sends events older than {@code watermark - allowedLateness} to the {@link #LATE} output (as dead
  * letters with reason {@code late_event}, counted in {@code dynbatch.lateEvents}): their minute's
  * row is closed, its total may already be final downstream. Late events are accounted for, never
- * silently dropped.
+ * silently dropped, and recorded once per {@code event_id} however often a replay routes them here
+ * ({@link #deadLetterFor}).
  */
 public class RouteLateEvents extends ProcessFunction<ClickEvent, ClickEvent> implements CheckpointedFunction {
 
@@ -94,6 +96,15 @@ public class RouteLateEvents extends ProcessFunction<ClickEvent, ClickEvent> imp
         watermarkFloor = lowest == Long.MAX_VALUE ? Long.MIN_VALUE : lowest;
     }
 
+    /**
+     * The dead letter of an event judged late, on any path (this router, a window's late output),
+     * keyed by its {@code event_id} so that it is recorded once.
+     */
+    public static DeadLetter deadLetterFor(ClickEvent event, String detail) {
+        return new DeadLetter("late_event", detail, ClickstreamGenerator.toJson(event), System.currentTimeMillis())
+                .withDedupeKey(DeadLetterKeys.ofLateEvent(event));
+    }
+
     @Override
     public void processElement(ClickEvent event, Context ctx, Collector<ClickEvent> out) {
         long current = ctx.timerService().currentWatermark();
@@ -104,10 +115,8 @@ public class RouteLateEvents extends ProcessFunction<ClickEvent, ClickEvent> imp
         // <=: an event exactly at watermark - lateness is late for a tumbling window too
         if (watermark != Long.MIN_VALUE && event.ingestTime <= lateBound(watermark, allowedLatenessMillis)) {
             late.inc();
-            ctx.output(LATE, new DeadLetter("late_event",
-                    "ingest_ts " + (watermark - event.ingestTime) + " ms behind the watermark (allowed lateness "
-                            + allowedLatenessMillis + " ms)",
-                    ClickstreamGenerator.toJson(event), System.currentTimeMillis()));
+            ctx.output(LATE, deadLetterFor(event, "ingest_ts " + (watermark - event.ingestTime)
+                    + " ms behind the watermark (allowed lateness " + allowedLatenessMillis + " ms)"));
         } else {
             out.collect(event);
         }

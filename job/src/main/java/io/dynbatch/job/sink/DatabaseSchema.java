@@ -11,14 +11,17 @@ public final class DatabaseSchema {
 
     private DatabaseSchema() {}
 
-    /** Creates the totals tables, the dead-letter table and the A/B report table, over one connection. */
+    /**
+     * Creates the totals tables, the dead-letter table (or upgrades it) and the A/B report table,
+     * over one connection.
+     */
     public static void ensure(DatabaseSettings settings, List<String> totalsTables, String deadLetterTable,
             String reportTable) throws SQLException {
         try (Connection c = connect(settings)) {
             for (String table : totalsTables) {
                 new TotalsTable(table).createIfAbsent(c);
             }
-            new DeadLetterTable(deadLetterTable).createIfAbsent(c);
+            new DeadLetterTable(deadLetterTable).createOrUpgrade(c);
             new AbReportTable(reportTable).createIfAbsent(c);
         }
     }

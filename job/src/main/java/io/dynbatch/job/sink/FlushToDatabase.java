@@ -192,7 +192,11 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
         out.collect(receipt);
     }
 
-    /** A dead letter for a whole row of a batch, carrying the row and its event count. */
+    /**
+     * A dead letter for a whole row of a batch, carrying the row and its event count. It has no
+     * dedupe key (at-least-once): which events share a batch row depends on processing time, so a
+     * replay may cut the rows differently.
+     */
     private static DeadLetter rowDeadLetter(String reason, String detail, RowKey row, long events, long now) {
         String payload = "{\"page\":" + jsonString(row.page) + ",\"event_type\":" + jsonString(row.eventType)
                 + ",\"minute\":" + row.minute + ",\"events\":" + events + "}";

@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 public final class SqlIdentifiers {
 
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    private static final int MAX_IDENTIFIER_CHARS = 63;
 
     private SqlIdentifiers() {}
 
@@ -28,6 +29,32 @@ public final class SqlIdentifiers {
                 throw new IllegalArgumentException("invalid table name '" + name
                         + "': each part must match " + IDENTIFIER.pattern());
             }
+        }
+        return name;
+    }
+
+    /**
+     * The name of an object that belongs to table {@code tableName} (e.g. an index, which lives in
+     * the table's schema and so is named without it): {@code <table>_<suffix>}. If that is longer
+     * than PostgreSQL's 63 characters (which it would silently truncate), the table part is cut and
+     * a hash of the full table name keeps the names of different tables apart.
+     *
+     * @throws IllegalArgumentException if {@code tableName} or the result is not a valid identifier
+     */
+    public static String derivedName(String tableName, String suffix) {
+        String table = requireTableName(tableName);
+        String base = table.substring(table.indexOf('.') + 1);
+        String name = base + "_" + suffix;
+        if (name.length() > MAX_IDENTIFIER_CHARS) {
+            String hash = String.format("%08x", table.hashCode());
+            int keep = MAX_IDENTIFIER_CHARS - suffix.length() - hash.length() - 2;
+            if (keep < 1) {
+                throw new IllegalArgumentException("suffix '" + suffix + "' leaves no room for the table name");
+            }
+            name = base.substring(0, keep) + "_" + hash + "_" + suffix;
+        }
+        if (!IDENTIFIER.matcher(name).matches()) {
+            throw new IllegalArgumentException("invalid derived name '" + name + "'");
         }
         return name;
     }

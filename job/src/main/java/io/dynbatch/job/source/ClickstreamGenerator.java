@@ -79,6 +79,16 @@ public final class ClickstreamGenerator implements Serializable {
         return new ClickEvent(index, "/p/" + page, type.wireName(), user, dueAt(index));
     }
 
+    /**
+     * The origin of the events of one source split, without the index: {@code
+     * generator:<seed>@<startMillis>:<splitId>:}. Seed and start tell runs into the same dead-letter
+     * table apart; within a run, split and index are restored from checkpoints, so a replayed event
+     * has the same origin.
+     */
+    public String originPrefix(String splitId) {
+        return "generator:" + seed + "@" + startMillis + ":" + splitId + ":";
+    }
+
     /** The event as the JSON a producer would send. */
     public String json(long index) {
         return toJson(event(index));

@@ -1,7 +1,8 @@
 package io.dynbatch.job.source;
 
+import io.dynbatch.job.model.RawClick;
+
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.connector.source.SourceReader;
@@ -16,18 +17,20 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 import java.util.Collection;
 
 /**
- * A bounded Source (FLIP-27) that emits the {@link ClickstreamGenerator}'s events as JSON strings,
- * each no earlier than its due time, so the stream follows the traffic profile in real time. If
- * the job falls behind, events are emitted as fast as it accepts them, and keep their original
- * ingest time: the lag counts as insight latency, as Kafka lag would.
+ * A bounded Source (FLIP-27) that emits the {@link ClickstreamGenerator}'s events as JSON records
+ * ({@link RawClick}, their origin the run, split and index), each no earlier than its due time, so
+ * the stream follows the traffic profile in real time. If the job falls behind, events are emitted
+ * as fast as it accepts them, and keep their original ingest time: the lag counts as insight
+ * latency, as Kafka lag would.
  *
  * <p>Splits, their assignment and their serialization are Flink's own {@link NumberSequenceSource}
  * ones (a split is a range of event indices); the position within a split is checkpointed, so a
- * restored job resumes exactly after the last emitted event. Run it with parallelism 1 to keep
- * events in due-time order (one subtask easily emits several hundred thousand events per second).
+ * restored job resumes right after the last event emitted before the checkpoint, re-emitting the
+ * later ones with the same origins. Run it with parallelism 1 to keep events in due-time order (one
+ * subtask easily emits several hundred thousand events per second).
  */
 public final class ClickstreamGeneratorSource
-        implements Source<String, NumberSequenceSplit, Collection<NumberSequenceSplit>>, ResultTypeQueryable<String> {
+        implements Source<RawClick, NumberSequenceSplit, Collection<NumberSequenceSplit>>, ResultTypeQueryable<RawClick> {
 
     private static final long serialVersionUID = 1L;
 
@@ -48,7 +51,7 @@ public final class ClickstreamGeneratorSource
     }
 
     @Override
-    public SourceReader<String, NumberSequenceSplit> createReader(SourceReaderContext context) {
+    public SourceReader<RawClick, NumberSequenceSplit> createReader(SourceReaderContext context) {
         return new PacedGeneratorReader(context, generator);
     }
 
@@ -75,7 +78,7 @@ public final class ClickstreamGeneratorSource
     }
 
     @Override
-    public TypeInformation<String> getProducedType() {
-        return Types.STRING;
+    public TypeInformation<RawClick> getProducedType() {
+        return TypeInformation.of(RawClick.class);
     }
 }

@@ -1,5 +1,6 @@
 package io.dynbatch.job.source;
 
+import io.dynbatch.job.model.RawClick;
 import io.dynbatch.job.parse.ClickEventParser;
 
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
@@ -13,7 +14,7 @@ import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
  * maxFutureSkewMillis} ahead of the clock get {@code Long.MIN_VALUE}, which no watermark follows
  * (a single far-future record must not push the watermark ahead); the parser dead-letters them.
  */
-public final class IngestTimeOfRawRecord implements SerializableTimestampAssigner<String> {
+public final class IngestTimeOfRawRecord implements SerializableTimestampAssigner<RawClick> {
 
     private static final long serialVersionUID = 1L;
     private static final String KEY = "\"ingest_ts\"";
@@ -25,8 +26,8 @@ public final class IngestTimeOfRawRecord implements SerializableTimestampAssigne
     }
 
     @Override
-    public long extractTimestamp(String raw, long recordTimestamp) {
-        long ts = parse(raw);
+    public long extractTimestamp(RawClick raw, long recordTimestamp) {
+        long ts = parse(raw.payload);
         if (ts < ClickEventParser.EARLIEST_INGEST_MILLIS || ts > System.currentTimeMillis() + maxFutureSkewMillis) {
             return Long.MIN_VALUE;
         }

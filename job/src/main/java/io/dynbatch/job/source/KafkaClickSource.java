@@ -1,8 +1,8 @@
 package io.dynbatch.job.source;
 
 import io.dynbatch.job.JobOptions;
+import io.dynbatch.job.model.RawClick;
 
-import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -16,7 +16,8 @@ import java.util.Properties;
 
 /**
  * The production source: JSON click events from a Kafka topic (flink-connector-kafka), as raw
- * strings for the shared parse/validate step. Offsets are committed on checkpoints; the
+ * records with their topic, partition and offset ({@link KafkaRawClickDeserializer}) for the shared
+ * parse/validate step. Offsets are committed on checkpoints; the
  * consumer's extra properties (e.g. SASL/SSL settings) come from a file, so secrets never appear
  * in the job's arguments.
  */
@@ -25,21 +26,21 @@ public final class KafkaClickSource {
     private KafkaClickSource() {}
 
     /** An unbounded source configured from the job options. */
-    public static KafkaSource<String> fromOptions(JobOptions options) throws IOException {
+    public static KafkaSource<RawClick> fromOptions(JobOptions options) throws IOException {
         return builder(options).build();
     }
 
     /** The configured builder, for callers (tests) that add stopping offsets. */
-    public static KafkaSourceBuilder<String> builder(JobOptions options) throws IOException {
+    public static KafkaSourceBuilder<RawClick> builder(JobOptions options) throws IOException {
         if (!options.kafkaSource()) {
             throw new IllegalArgumentException("--kafka-bootstrap is required for the Kafka source");
         }
-        KafkaSourceBuilder<String> b = KafkaSource.<String>builder()
+        KafkaSourceBuilder<RawClick> b = KafkaSource.<RawClick>builder()
                 .setBootstrapServers(options.kafkaBootstrap)
                 .setTopics(options.kafkaTopic)
                 .setGroupId(options.kafkaGroup)
                 .setStartingOffsets(startingOffsets(options.kafkaStartingOffsets))
-                .setValueOnlyDeserializer(new SimpleStringSchema())
+                .setDeserializer(new KafkaRawClickDeserializer())
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 .setProperty("client.id.prefix", "dynbatch-" + options.kafkaGroup);
         if (options.kafkaPropertiesFile != null) {

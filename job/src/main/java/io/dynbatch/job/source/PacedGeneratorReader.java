@@ -1,5 +1,7 @@
 package io.dynbatch.job.source;
 
+import io.dynbatch.job.model.RawClick;
+
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
@@ -17,9 +19,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Emits each event of its splits once its due time has come, without blocking the task thread:
  * when the next event is not yet due it reports NOTHING_AVAILABLE and completes its availability
- * future at the due time.
+ * future at the due time. Each record's origin is its split and index; the position in the current
+ * split is checkpointed, so a restored reader emits the same records with the same origins again.
  */
-final class PacedGeneratorReader implements SourceReader<String, NumberSequenceSplit> {
+final class PacedGeneratorReader implements SourceReader<RawClick, NumberSequenceSplit> {
 
     /** Most events emitted per poll, so checkpoints and mails are never held up for long. */
     private static final int MAX_EVENTS_PER_POLL = 512;
@@ -30,6 +33,7 @@ final class PacedGeneratorReader implements SourceReader<String, NumberSequenceS
     private final ScheduledExecutorService wakeUps;
 
     private NumberSequenceSplit current;
+    private String currentOrigin; // origin prefix of the current split
     private long next; // next index of the current split
     private boolean noMoreSplits;
     private boolean splitRequested;
@@ -58,7 +62,7 @@ final class PacedGeneratorReader implements SourceReader<String, NumberSequenceS
     }
 
     @Override
-    public InputStatus pollNext(ReaderOutput<String> output) {
+    public InputStatus pollNext(ReaderOutput<RawClick> output) {
         for (int emitted = 0; emitted < MAX_EVENTS_PER_POLL; emitted++) {
             if (!advanceToAvailableIndex()) {
                 return noMoreSplits ? InputStatus.END_OF_INPUT : waitForSplits();
@@ -68,7 +72,7 @@ final class PacedGeneratorReader implements SourceReader<String, NumberSequenceS
             if (dueAt > now) {
                 return waitUntil(dueAt - now);
             }
-            output.collect(generator.json(next));
+            output.collect(new RawClick(generator.json(next), currentOrigin + next));
             next++;
         }
         return InputStatus.MORE_AVAILABLE;
@@ -82,6 +86,7 @@ final class PacedGeneratorReader implements SourceReader<String, NumberSequenceS
                 return false;
             }
             next = current.from();
+            currentOrigin = generator.originPrefix(current.splitId());
         }
         return true;
     }

@@ -22,12 +22,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongFunction;
 
 /**
  * Produces the seeded clickstream to a Kafka topic in real time, following the traffic profile
- * (trough, 10x peak, bursts), with a progress line every 2 s. Event {@code i} is sent to partition
- * {@code i % partitions}, so a test knows every partition's end offset in advance. Creates the
- * topic if absent; waits for every send and fails loudly if any failed.
+ * (trough, 10x peak, bursts), with a progress line every 2 s. The {@code r}-th record sent (counting
+ * from 0, events and any extra records alike) goes to partition {@code r % partitions}, so a test
+ * knows every partition's end offset in advance. Creates the topic if absent; waits for every send
+ * and fails loudly if any failed.
  */
 public final class KafkaLoadGenerator implements AutoCloseable {
 
@@ -35,6 +37,7 @@ public final class KafkaLoadGenerator implements AutoCloseable {
     private final String topic;
     private final int partitions;
     private final AtomicLong acked = new AtomicLong();
+    private long sent;
     private final AtomicReference<Exception> firstError = new AtomicReference<>();
 
     public KafkaLoadGenerator(String bootstrap, String topic, int partitions) {
@@ -74,9 +77,12 @@ public final class KafkaLoadGenerator implements AutoCloseable {
         }
     }
 
-    /** Sends one record to the partition of {@code index}. Asynchronous; see {@link #flushAndCheck}. */
-    public void send(long index, String json) {
-        int partition = (int) (index % partitions);
+    /**
+     * Sends the next record, to partition {@code (records sent before) % partitions}; from one thread
+     * at a time. Asynchronous; see {@link #flushAndCheck}.
+     */
+    public void send(String json) {
+        int partition = (int) (sent++ % partitions);
         producer.send(new ProducerRecord<>(topic, partition, null, json), (meta, error) -> {
             if (error != null) {
                 firstError.compareAndSet(null, error);
@@ -100,13 +106,23 @@ public final class KafkaLoadGenerator implements AutoCloseable {
 
     /** Sends every event of {@code generator} at its due time, printing progress. */
     public void play(ClickstreamGenerator generator, boolean printProgress) throws InterruptedException {
+        play(generator, printProgress, index -> List.of());
+    }
+
+    /**
+     * Sends every event of {@code generator} at its due time and, right after event {@code i}, the
+     * records {@code extraAfter.apply(i)} (e.g. bad records a test interleaves), printing progress.
+     */
+    public void play(ClickstreamGenerator generator, boolean printProgress, LongFunction<List<String>> extraAfter)
+            throws InterruptedException {
         long lastPrint = System.currentTimeMillis();
         for (long i = 0; i < generator.totalEvents(); i++) {
             long wait = generator.dueAt(i) - System.currentTimeMillis();
             if (wait > 1) {
                 Thread.sleep(wait); // pacing the producer to the traffic profile, not waiting for a result
             }
-            send(i, generator.json(i));
+            send(generator.json(i));
+            extraAfter.apply(i).forEach(this::send);
             long now = System.currentTimeMillis();
             if (printProgress && now - lastPrint >= 2_000) {
                 lastPrint = now;

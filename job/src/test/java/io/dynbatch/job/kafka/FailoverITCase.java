@@ -1,6 +1,7 @@
 package io.dynbatch.job.kafka;
 
 import io.dynbatch.job.ArmKind;
+import io.dynbatch.job.FlinkTestCluster;
 import io.dynbatch.job.PostgresForTests;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.TotalsTable;
@@ -9,7 +10,6 @@ import io.dynbatch.job.tools.KafkaLoadGenerator;
 
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -37,14 +36,9 @@ class FailoverITCase {
     private static final int PARTITIONS = 2;
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(2)
-            .setNumberSlotsPerTaskManager(1)
-            .build());
+    static final MiniClusterExtension FLINK = FlinkTestCluster.twoTaskManagers();
 
-    /** Indices of the live TaskManagers of the shared MiniCluster (killed ones keep their index). */
-    private static final List<Integer> LIVE = new ArrayList<>(List.of(0, 1));
-    private static int started = 2;
+    private static final TaskManagerFailures TASK_MANAGERS = new TaskManagerFailures(2);
 
     @Test
     void oneTaskManagerFailure(@InjectMiniCluster MiniCluster cluster) throws Exception {
@@ -77,12 +71,12 @@ class FailoverITCase {
                 awaitCondition("a new checkpoint and new rows before failure " + f, Duration.ofSeconds(90),
                         () -> quietly(() -> rest.completedCheckpoints(job.getJobID()) > checkpointsBefore
                                 && PostgresForTests.sumEvents(staticTable) > committedBefore));
-                killAllTaskManagers(cluster);
+                TASK_MANAGERS.killAll(cluster);
                 long checkpointsAtKill = rest.completedCheckpoints(job.getJobID());
                 awaitCondition("recovery from failure " + f + " (a checkpoint completed after it)", Duration.ofSeconds(90),
                         () -> quietly(() -> rest.completedCheckpoints(job.getJobID()) > checkpointsAtKill));
             }
-            long restarts = restartsSoFar(cluster, job);
+            long restarts = TaskManagerFailures.restartsSoFar(cluster, job.getJobID());
             producing.get(2, TimeUnit.MINUTES);
             job.getJobExecutionResult().get(3, TimeUnit.MINUTES);
 
@@ -103,30 +97,4 @@ class FailoverITCase {
             assertThat(watcher.decreases()).as("totals a reader saw go down").isEmpty();
         }
     }
-
-    /**
-     * Kills every live TaskManager (so the failure hits the job wherever the scheduler placed its
-     * tasks) and starts as many fresh ones for the restart.
-     */
-    private static void killAllTaskManagers(MiniCluster cluster) throws Exception {
-        for (int index : LIVE) {
-            cluster.terminateTaskManager(index).get(30, TimeUnit.SECONDS);
-        }
-        int count = LIVE.size();
-        LIVE.clear();
-        for (int i = 0; i < count; i++) {
-            cluster.startTaskManager();
-            LIVE.add(started++);
-        }
-    }
-
-    /** Restarts so far: the highest execution attempt number of any task (0 before the first). */
-    private static long restartsSoFar(MiniCluster cluster, JobClient job) throws Exception {
-        int highest = 0;
-        for (var vertex : cluster.getExecutionGraph(job.getJobID()).get(30, TimeUnit.SECONDS).getAllExecutionVertices()) {
-            highest = Math.max(highest, vertex.getCurrentExecutionAttempt().getAttemptNumber());
-        }
-        return highest;
-    }
-
 }

@@ -2,7 +2,6 @@ package io.dynbatch.job.kafka;
 
 import io.dynbatch.job.FlinkTestCluster;
 import io.dynbatch.job.PostgresForTests;
-import io.dynbatch.job.model.ClickEvent;
 import io.dynbatch.job.model.RowKey;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.TotalsTable;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,42 +41,23 @@ class KafkaBadInputITCase {
                 "--pages", "60");
     }
 
-    /** Bad records of every kind, with the reason each must be dead-lettered for. */
-    private static Map<String, String> badRecords(long now) {
-        Map<String, String> bad = new HashMap<>();
-        bad.put("{\"event_id\":1,\"page\":", "malformed_json");
-        bad.put("{\"event_id\":1,\"page\":\"/p/1\",\"event_type\":\"view\",\"user_id\":1,\"ingest_ts\":" + now
-                + ",\"referrer\":\"x\"}", "unknown_field");
-        bad.put("{\"event_id\":1,\"page\":\"/p/1\",\"event_type\":\"view\",\"user_id\":1}", "missing_field");
-        bad.put("{\"event_id\":\"one\",\"page\":\"/p/1\",\"event_type\":\"view\",\"user_id\":1,\"ingest_ts\":" + now + "}",
-                "wrong_type");
-        bad.put("{\"event_id\":1,\"page\":\"/p/1\",\"event_type\":\"hover\",\"user_id\":1,\"ingest_ts\":" + now + "}",
-                "unknown_event_type");
-        bad.put("{\"event_id\":1,\"page\":\"/p/" + "x".repeat(5000) + "\"}", "oversized_record");
-        bad.put("{\"event_id\":1,\"page\":\"/p/1\",\"event_type\":\"view\",\"user_id\":1,\"ingest_ts\":" + (now + 3_600_000)
-                + "}", "future_timestamp");
-        bad.put(ClickstreamGenerator.toJson(new ClickEvent(99, "/p/1", "view", 1, now - 600_000)), "late_event");
-        return bad;
-    }
-
     @Test
     void goodTotalsExactAndEveryBadRecordDeadLetteredWithItsReason() throws Exception {
         KafkaClickstream kafka = clickstream("kafka_dead");
         DatabaseSettings database = PostgresForTests.freshSettings("kafka_totals");
         ClickstreamGenerator generator = kafka.generator;
         int copies = 3;
-        Map<String, String> bad = badRecords(System.currentTimeMillis() + 5000);
-        long produced = generator.totalEvents() + (long) copies * bad.size();
+        long now = System.currentTimeMillis() + 5000;
+        List<BadRecords.Bad> bad = new ArrayList<>();
+        for (int c = 0; c < copies; c++) {
+            bad.addAll(BadRecords.oneOfEach(now, 1_000_000_000L + c)); // each late copy its own event id
+        }
+        long produced = generator.totalEvents() + bad.size();
 
         JobClient job = KafkaJobRun.start(kafka.options, database, kafka.endOffsets(produced));
         try (KafkaLoadGenerator load = kafka.producer()) {
             load.play(generator, false); // good events first, so watermarks are well ahead of the late ones
-            long index = generator.totalEvents();
-            for (int c = 0; c < copies; c++) {
-                for (String record : bad.keySet()) {
-                    load.send(index++, record);
-                }
-            }
+            bad.forEach(b -> load.send(b.json()));
             load.flushAndCheck();
         }
         job.getJobExecutionResult().get(2, TimeUnit.MINUTES);
@@ -87,9 +66,9 @@ class KafkaBadInputITCase {
             Map<RowKey, Long> inDatabase = new TotalsTable(database.totalsTable()).readAll(c);
             assertThat(inDatabase).containsExactlyInAnyOrderEntriesOf(generator.expectedTotals());
 
-            Map<String, Long> byReason = countByReason(c, kafka.deadLetterTable);
+            Map<String, Long> byReason = DeadLetterQueries.eventsByReason(c, kafka.deadLetterTable);
             Map<String, Long> expected = new TreeMap<>();
-            bad.values().forEach(reason -> expected.merge(reason, (long) copies, Long::sum));
+            bad.forEach(b -> expected.merge(b.reason(), 1L, Long::sum));
             assertThat(byReason).isEqualTo(expected);
 
             long good = inDatabase.values().stream().mapToLong(Long::longValue).sum();
@@ -128,35 +107,12 @@ class KafkaBadInputITCase {
 
         try (Connection c = PostgresForTests.connect()) {
             assertThat(new TotalsTable(database.totalsTable()).readAll(c)).containsExactlyInAnyOrderEntriesOf(goodRows);
-            List<String[]> letters = query(c, "SELECT reason, payload, events FROM " + kafka.deadLetterTable);
+            List<String[]> letters = DeadLetterQueries.query(c, "SELECT reason, payload, events FROM " + kafka.deadLetterTable);
             assertThat(letters).isNotEmpty().allSatisfy(l -> {
                 assertThat(l[0]).isEqualTo("db_rejected_row");
                 assertThat(l[1]).contains("\"page\":\"" + poisonPage + "\"");
             });
             assertThat(letters.stream().mapToLong(l -> Long.parseLong(l[2])).sum()).isEqualTo(poisonEvents);
         }
-    }
-
-    static Map<String, Long> countByReason(Connection c, String table) throws Exception {
-        Map<String, Long> counts = new TreeMap<>();
-        for (String[] row : query(c, "SELECT reason, sum(events) FROM " + table + " GROUP BY reason")) {
-            counts.put(row[0], Long.parseLong(row[1]));
-        }
-        return counts;
-    }
-
-    static List<String[]> query(Connection c, String sql) throws Exception {
-        List<String[]> rows = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                String[] row = new String[n];
-                for (int i = 0; i < n; i++) {
-                    row[i] = rs.getString(i + 1);
-                }
-                rows.add(row);
-            }
-        }
-        return rows;
     }
 }

@@ -6,6 +6,7 @@ import io.dynbatch.job.JobOptions;
 import io.dynbatch.job.PipelineSinks;
 import io.dynbatch.job.model.BatchReceipt;
 import io.dynbatch.job.model.DeadLetter;
+import io.dynbatch.job.model.RawClick;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.DeadLetterTable;
 import io.dynbatch.job.source.ClickstreamGenerator;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.Map;
+import java.util.function.LongFunction;
 
 /** Starts the job on the test MiniCluster, reading a topic up to known end offsets (so it ends). */
 final class KafkaJobRun {
@@ -51,9 +53,15 @@ final class KafkaJobRun {
 
     /** Plays the generator into Kafka in real time on another thread. */
     static CompletableFuture<Void> playInBackground(KafkaLoadGenerator load, ClickstreamGenerator generator) {
+        return playInBackground(load, generator, index -> List.of());
+    }
+
+    /** Plays the generator into Kafka in real time on another thread, with {@code extraAfter(i)} after event i. */
+    static CompletableFuture<Void> playInBackground(KafkaLoadGenerator load, ClickstreamGenerator generator,
+            LongFunction<List<String>> extraAfter) {
         return CompletableFuture.runAsync(() -> {
             try {
-                load.play(generator, false);
+                load.play(generator, false, extraAfter);
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
@@ -76,7 +84,7 @@ final class KafkaJobRun {
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 50);
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
         env.configure(restarts);
-        KafkaSource<String> source = KafkaClickSource.builder(options)
+        KafkaSource<RawClick> source = KafkaClickSource.builder(options)
                 .setBounded(OffsetsInitializer.offsets(endOffsets))
                 .build();
         ClickstreamPipeline.defineWorkflow(env, source, options.parallelism, options, database, new PipelineSinks() {

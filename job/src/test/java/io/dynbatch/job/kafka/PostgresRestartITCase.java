@@ -100,7 +100,7 @@ class PostgresRestartITCase {
                 System.out.printf("Database restart: produced %d, database total %d%n", generator.totalEvents(),
                         inDatabase.values().stream().mapToLong(Long::longValue).sum());
                 assertThat(inDatabase).containsExactlyInAnyOrderEntriesOf(generator.expectedTotals());
-                assertThat(KafkaBadInputITCase.countByReason(c, kafka.deadLetterTable)).as("dead letters").isEmpty();
+                assertThat(DeadLetterQueries.eventsByReason(c, kafka.deadLetterTable)).as("dead letters").isEmpty();
             }
         } finally {
             postgres.close();

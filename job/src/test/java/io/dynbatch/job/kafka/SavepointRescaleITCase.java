@@ -82,7 +82,7 @@ class SavepointRescaleITCase {
             atOne.cancel().get(30, TimeUnit.SECONDS);
 
             try (Connection c = PostgresForTests.connect()) {
-                assertThat(KafkaBadInputITCase.countByReason(c, kafka.deadLetterTable)).as("dead letters").isEmpty();
+                assertThat(DeadLetterQueries.eventsByReason(c, kafka.deadLetterTable)).as("dead letters").isEmpty();
                 assertThat(new TotalsTable(adaptiveTable).readAll(c)).as("adaptive arm")
                         .containsExactlyInAnyOrderEntriesOf(generator.expectedTotals());
                 var inDatabase = new TotalsTable(staticTable).readAll(c);

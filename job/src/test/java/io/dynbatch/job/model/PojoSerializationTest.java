@@ -12,6 +12,7 @@ class PojoSerializationTest {
 
     @Test
     void eventTypesAndStateAreSerializedAsPojosWithoutKryo() {
+        assertSerializedAsPojoWithoutKryo(RawClick.class);
         assertSerializedAsPojoWithoutKryo(ClickEvent.class);
         assertSerializedAsPojoWithoutKryo(RowKey.class);
         assertSerializedAsPojoWithoutKryo(DeadLetter.class);

@@ -1,6 +1,7 @@
 package io.dynbatch.job.parse;
 
 import io.dynbatch.job.model.ClickEvent;
+import io.dynbatch.job.model.RawClick;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,12 +37,39 @@ class ClickEventParserTest {
         "unknown_event_type | {\"event_id\":1,\"page\":\"/p\",\"event_type\":\"hover\",\"user_id\":1,\"ingest_ts\":1}",
         "future_timestamp   | {\"event_id\":1,\"page\":\"/p\",\"event_type\":\"view\",\"user_id\":1,\"ingest_ts\":1700000060001}",
     })
-    void refusesBadRecordsWithTheirReason(String reason, String raw) {
-        ParseResult r = parser.parse(raw, () -> NOW);
+    void refusesBadRecordsWithTheirReasonKeyedByTheirPosition(String reason, String raw) {
+        ParseResult r = parser.parse(new RawClick(raw, "kafka:clicks:1:77"), () -> NOW);
         assertThat(r.isOk()).isFalse();
         assertThat(r.deadLetter().reason).isEqualTo(reason);
         assertThat(r.deadLetter().payload).isEqualTo(raw);
         assertThat(r.deadLetter().refusedAt).isEqualTo(NOW);
+        assertThat(r.deadLetter().dedupeKey).as("the same key for every reason").isEqualTo("kafka:clicks:1:77");
+    }
+
+    @Test
+    void aRecordWithoutAValueIsRefusedAndKeyed() {
+        ParseResult r = parser.parse(new RawClick(null, "kafka:clicks:0:5"), () -> NOW);
+        assertThat(r.deadLetter().reason).isEqualTo("malformed_json");
+        assertThat(r.deadLetter().dedupeKey).isEqualTo("kafka:clicks:0:5");
+    }
+
+    @Test
+    void aRecordThatIsRefusedForAnotherReasonOnAReplayKeepsItsKey() {
+        String raw = "{\"event_id\":1,\"page\":\"/p\",\"event_type\":\"view\",\"user_id\":1,\"ingest_ts\":"
+                + (NOW + 61_000) + "}";
+        ClickEventParser strict = new ClickEventParser(60, 60_000);
+        RawClick record = new RawClick(raw, "kafka:clicks:0:9");
+        var first = parser.parse(record, () -> NOW).deadLetter();
+        var replayed = strict.parse(record, () -> NOW).deadLetter(); // e.g. after a change of --max-record-bytes
+        assertThat(first.reason).isEqualTo("future_timestamp");
+        assertThat(replayed.reason).isEqualTo("oversized_record");
+        assertThat(replayed.dedupeKey).isEqualTo(first.dedupeKey).isEqualTo("kafka:clicks:0:9");
+    }
+
+    @Test
+    void aBareRecordHasNoPositionSoItsRefusalHasNoKey() {
+        assertThat(parser.parse("{", () -> NOW).deadLetter().dedupeKey).isNull();
+        assertThat(parser.parse(new RawClick("{", null), () -> NOW).deadLetter().dedupeKey).isNull();
     }
 
     @Test

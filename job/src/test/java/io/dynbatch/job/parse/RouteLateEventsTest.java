@@ -49,6 +49,30 @@ class RouteLateEventsTest {
     }
 
     @Test
+    void aLateEventHasTheSameKeyOnAReplayAndOnTheWindowPath() throws Exception {
+        ClickEvent late = new ClickEvent(7, "/p/1", "view", 1, T - 300_000);
+        OperatorSubtaskState snapshot;
+        String key;
+        try (var h = harness("shards=4")) {
+            h.open();
+            h.processWatermark(T);
+            h.processElement(event(T)); // on time; the floor is now T
+            snapshot = h.snapshot(1, 1);
+            h.processElement(new StreamRecord<>(late, late.ingestTime)); // after the checkpoint, then a failure
+            key = h.getSideOutput(RouteLateEvents.LATE).poll().getValue().dedupeKey;
+        }
+        try (var restored = harness("shards=4")) {
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.processElement(new StreamRecord<>(late, late.ingestTime)); // the replay
+            assertThat(restored.getSideOutput(RouteLateEvents.LATE).poll().getValue().dedupeKey).isEqualTo(key);
+        }
+        assertThat(key).isEqualTo("late:7");
+        assertThat(RouteLateEvents.deadLetterFor(late, "dropped by the 1-minute window as late").dedupeKey)
+                .isEqualTo(key);
+    }
+
+    @Test
     void theFinalWatermarkDoesNotRaiseTheFloor() throws Exception {
         try (var h = harness("shards=4")) {
             h.open();

@@ -1,5 +1,7 @@
 package io.dynbatch.job.source;
 
+import io.dynbatch.job.model.RawClick;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,20 +10,24 @@ class IngestTimeOfRawRecordTest {
 
     private final IngestTimeOfRawRecord assigner = new IngestTimeOfRawRecord(60_000);
 
+    private long timestampOf(String payload) {
+        return assigner.extractTimestamp(new RawClick(payload, "kafka:t:0:1"), 0);
+    }
+
     @Test
     void readsTheIngestTimeWithoutParsingTheRecord() {
         long now = System.currentTimeMillis();
-        assertThat(assigner.extractTimestamp("{\"event_id\":1,\"ingest_ts\":" + now + "}", 0)).isEqualTo(now);
-        assertThat(assigner.extractTimestamp("{\"ingest_ts\" :  " + now + " , \"page\":\"/p\"}", 0)).isEqualTo(now);
+        assertThat(timestampOf("{\"event_id\":1,\"ingest_ts\":" + now + "}")).isEqualTo(now);
+        assertThat(timestampOf("{\"ingest_ts\" :  " + now + " , \"page\":\"/p\"}")).isEqualTo(now);
     }
 
     @Test
     void givesNoTimestampToRecordsThatCouldMoveTheWatermarkWrongly() {
         long now = System.currentTimeMillis();
-        assertThat(assigner.extractTimestamp("{\"ingest_ts\":" + (now + 3_600_000) + "}", 0)).isEqualTo(Long.MIN_VALUE);
-        assertThat(assigner.extractTimestamp("{\"ingest_ts\":5}", 0)).isEqualTo(Long.MIN_VALUE);
-        assertThat(assigner.extractTimestamp("{\"ingest_ts\":\"x\"}", 0)).isEqualTo(Long.MIN_VALUE);
-        assertThat(assigner.extractTimestamp("not json", 0)).isEqualTo(Long.MIN_VALUE);
-        assertThat(assigner.extractTimestamp(null, 0)).isEqualTo(Long.MIN_VALUE);
+        assertThat(timestampOf("{\"ingest_ts\":" + (now + 3_600_000) + "}")).isEqualTo(Long.MIN_VALUE);
+        assertThat(timestampOf("{\"ingest_ts\":5}")).isEqualTo(Long.MIN_VALUE);
+        assertThat(timestampOf("{\"ingest_ts\":\"x\"}")).isEqualTo(Long.MIN_VALUE);
+        assertThat(timestampOf("not json")).isEqualTo(Long.MIN_VALUE);
+        assertThat(timestampOf(null)).isEqualTo(Long.MIN_VALUE);
     }
 }
