@@ -2,6 +2,7 @@ package io.dynbatch.job.kafka;
 
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Exit;
 
 /** One in-JVM KRaft Kafka broker (Kafka's own test kit) per test JVM, started on first use. */
 final class KafkaForTests {
@@ -12,6 +13,7 @@ final class KafkaForTests {
 
     static synchronized String bootstrapServers() throws Exception {
         if (cluster == null) {
+            keepKafkaFromEndingTheJvm();
             KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                             .setCombined(true)
                             .setNumBrokerNodes(1)
@@ -34,5 +36,22 @@ final class KafkaForTests {
             }));
         }
         return cluster.bootstrapServers();
+    }
+
+    /**
+     * Kafka's broker calls {@code Exit.exit} or {@code Exit.halt} on faults it deems fatal, some of
+     * them reachable while it shuts down in the JVM's shutdown hook after the last test. A halt there
+     * gives the test JVM a non-zero exit code although every test passed, which Maven's failsafe
+     * reports as a failed fork. In this JVM the broker may only report such a fault (on stderr, with
+     * the stack), as Kafka's own tests arrange with these hooks.
+     */
+    private static void keepKafkaFromEndingTheJvm() {
+        Exit.setExitProcedure((code, message) -> report("exit", code, message));
+        Exit.setHaltProcedure((code, message) -> report("halt", code, message));
+    }
+
+    private static void report(String what, int code, String message) {
+        new IllegalStateException("the test Kafka broker asked to " + what + " the JVM with status " + code
+                + (message == null ? "" : ": " + message) + " (ignored in tests)").printStackTrace();
     }
 }
