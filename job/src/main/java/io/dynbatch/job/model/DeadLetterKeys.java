@@ -9,9 +9,12 @@ package io.dynbatch.job.model;
  *   <li>a record refused by parse/validation: its source position ({@link RawClick#origin}, e.g.
  *       {@code kafka:clicks:3:1207}), whatever the reason, so a refusal that comes out differently on a
  *       replay (say, {@code future_timestamp} then another reason) is still one dead letter;
- *   <li>a late event: {@code late:<event_id>}, on every path that dead-letters an event as late (the
- *       late router, the tumbling window's late output). The producer assigns {@code event_id}, unique
- *       per event, so a producer's duplicate of a late event (same {@code event_id}) is recorded once.
+ *   <li>a late event: {@code late:<event_id>:<ingest_ts>}, on every path that dead-letters an event
+ *       as late (the late router, the tumbling window's late output). Both come from the record, so a
+ *       replay reproduces them. The ingest time is part of the key because producers number events
+ *       per run (the project's load generator starts at 0 every time), so an {@code event_id} alone
+ *       would collide with a late event of an earlier run in a shared dead-letter table and the new one
+ *       would be skipped. Only an exact producer resend (same id and ingest time) is recorded once.
  * </ul>
  *
  * The two kinds never collide: positions start with their source's name, late keys with {@code late:}.
@@ -29,6 +32,6 @@ public final class DeadLetterKeys {
 
     /** The key of an event dead-lettered as late. */
     public static String ofLateEvent(ClickEvent event) {
-        return LATE_PREFIX + event.eventId;
+        return LATE_PREFIX + event.eventId + ":" + event.ingestTime;
     }
 }

@@ -16,7 +16,7 @@ final class BadRecords {
     /**
      * One record of each kind. {@code now} is the producer's clock (the future one is an hour ahead
      * of it); the late event is ten minutes behind it, with event id {@code lateEventId} (give every
-     * late event its own: a producer's duplicate of a late event is recorded once).
+     * late event its own: an exact resend of a late event, same id and ingest time, is recorded once).
      */
     static List<Bad> oneOfEach(long now, long lateEventId) {
         return List.of(

@@ -15,12 +15,15 @@ class DeadLetterKeysTest {
     }
 
     @Test
-    void aLateEventIsKeyedByItsEventIdWhateverElseDiffers() {
+    void aLateEventIsKeyedByItsEventIdAndIngestTime() {
         ClickEvent event = new ClickEvent(123, "/p/1", "view", 9, 1_700_000_000_000L);
-        ClickEvent producerDuplicate = new ClickEvent(123, "/p/1", "view", 9, 1_700_000_000_500L);
-        assertThat(DeadLetterKeys.ofLateEvent(event)).isEqualTo("late:123")
-                .isEqualTo(DeadLetterKeys.ofLateEvent(producerDuplicate));
-        assertThat(DeadLetterKeys.ofLateEvent(new ClickEvent(124, "/p/1", "view", 9, 0))).isEqualTo("late:124");
+        ClickEvent resent = new ClickEvent(123, "/p/1", "view", 9, 1_700_000_000_000L);
+        assertThat(DeadLetterKeys.ofLateEvent(event)).isEqualTo("late:123:1700000000000")
+                .as("an exact resend is one dead letter").isEqualTo(DeadLetterKeys.ofLateEvent(resent));
+        // a later run numbers its events from 0 again: same id, other ingest time, another dead letter
+        ClickEvent nextRun = new ClickEvent(123, "/p/1", "view", 9, 1_700_000_360_000L);
+        assertThat(DeadLetterKeys.ofLateEvent(nextRun)).isNotEqualTo(DeadLetterKeys.ofLateEvent(event));
+        assertThat(DeadLetterKeys.ofLateEvent(new ClickEvent(124, "/p/1", "view", 9, 0))).isEqualTo("late:124:0");
     }
 
     @Test

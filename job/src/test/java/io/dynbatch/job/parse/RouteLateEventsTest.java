@@ -67,7 +67,7 @@ class RouteLateEventsTest {
             restored.processElement(new StreamRecord<>(late, late.ingestTime)); // the replay
             assertThat(restored.getSideOutput(RouteLateEvents.LATE).poll().getValue().dedupeKey).isEqualTo(key);
         }
-        assertThat(key).isEqualTo("late:7");
+        assertThat(key).isEqualTo("late:7:" + late.ingestTime);
         assertThat(RouteLateEvents.deadLetterFor(late, "dropped by the 1-minute window as late").dedupeKey)
                 .isEqualTo(key);
     }
