@@ -6,19 +6,23 @@ import java.util.function.LongSupplier;
 
 /**
  * A reference, not a policy one could deploy: it reads the scenario it runs in. It knows each
- * shard's arrival rate and upstream lag at every instant and the exact cost of every write (noise
- * and slowdowns included), and flushes each shard's batch at the latest moment at which its oldest
- * event that can still make the SLO is committed exactly at the SLO: the {@code t} with {@code t +
- * write(n(t), t) = ingest + SLO}, no margin. It gives the fewest transactions that any policy
- * writing one transaction per shard flush can have while meeting the SLO, to within about 1% (a
- * p99 objective tolerates 1% late events; spending that allowance stretches a cycle by about 1%).
+ * shard's upstream lag and arrival rate at every instant (its expected arrivals: the rate now, held
+ * over the wait) and the exact cost of every write (noise and slowdowns included), and flushes each
+ * shard's batch at the latest moment at which its oldest event that can still make the SLO is
+ * committed exactly at the SLO: the {@code t} with {@code t + write(n(t), t) = ingest + SLO}, no
+ * margin.
  *
- * <p>Its one blind spot is the other shards: a write of another shard that runs into its deadline
- * delays its flush (head-of-line blocking on the subtask's one thread), so it may miss the SLO
- * slightly. That makes it optimistic, which is what a lower bound should be.
+ * <p>Why it approximates a lower bound on transactions: for one shard with exactly known arrivals
+ * and a per-event SLO, flushing as late as possible gives the fewest flushes of any schedule that
+ * keeps every event within the SLO (the interval-cover argument), and the largest batches. It is
+ * approximate here because arrivals are Poisson around the expected rate, because the objective is
+ * a p99 per minute (spending the 1% allowance would stretch a cycle by about 1%), and because it is
+ * blind to the other shards: a write of another shard that runs into its deadline delays its flush
+ * (head-of-line blocking on the subtask's one thread). That last one makes it miss the SLO in some
+ * minutes (in S2, 5 of 15): it is optimistic, which is the side a bound should err on.
  *
- * <p>Events already beyond saving (a backlog) are drained with batches of {@code maxSize}: their
- * lateness is fixed, and the fewest writes drain them soonest.
+ * <p>A batch none of whose events can be saved any more (a backlog) is flushed at {@code maxSize}
+ * elements or one SLO after its first element, whichever comes first.
  *
  * @param maxSize size cap (the adaptive arm's)
  */
@@ -102,8 +106,8 @@ public record ClairvoyantArm(long maxSize) implements Arm {
                     return latestStart(shard, batch.count(), now, budgetEnd);
                 }
             }
-            // nothing in the batch can be saved: drain in batches of maxSize, or flush once the
-            // arrivals stop (a batch never waits longer than the SLO for more)
+            // nothing in the batch can be saved: flush at maxSize (room()), or one SLO after the
+            // batch's first element, whichever comes first
             return batch.state().firstArrivalMillis() + scenario.sloMillis();
         }
 
