@@ -298,8 +298,12 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
     private TriggerResult flush(FlushReason reason, PendingBatch batch, long target, W window, TriggerContext ctx)
             throws Exception {
         clearBatch(batch, window, ctx);
-        if (reportsTarget && target != FlushTarget.NONE) {
-            ctx.getPartitionedState(targetDesc).update(target);
+        if (reportsTarget) {
+            if (target == FlushTarget.NONE) {
+                ctx.getPartitionedState(targetDesc).clear(); // none planned: no stale value either
+            } else {
+                ctx.getPartitionedState(targetDesc).update(target);
+            }
         }
         metrics.recordFlush(reason, batch.count());
         gauges.flushed(batch.count());

@@ -1,0 +1,116 @@
+package io.dynbatch.triggers;
+
+import io.dynbatch.triggers.policy.AdaptivePolicyConfig;
+import io.dynbatch.triggers.policy.PendingBatch;
+
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.array.LongPrimitiveArraySerializer;
+import org.apache.flink.streaming.api.windowing.triggers.TriggerResult;
+import org.apache.flink.streaming.api.windowing.windows.GlobalWindow;
+import org.apache.flink.streaming.runtime.operators.windowing.TriggerTestHarness;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link AdaptiveBatchTrigger#withFlushTarget()}: on every path that fires a batch, the size left for
+ * the window function ({@link FlushTarget}) is the one the batch's last plan expected.
+ */
+class AdaptiveBatchTriggerFlushTargetTest {
+
+    private static final GlobalWindow WINDOW = GlobalWindow.get();
+    private static final long START = 1_000_000L;
+    private static final int PLANNED_SIZE_SLOT = PendingBatch.STATE_SIZE + 2;
+
+    private static final class Harness extends TriggerTestHarness<String, GlobalWindow> {
+        Harness(AdaptiveBatchTrigger<String, GlobalWindow> trigger) throws Exception {
+            super(trigger, new GlobalWindow.Serializer());
+            advanceProcessingTime(START);
+        }
+
+        TriggerResult add(long ingest) throws Exception {
+            return processElement(new StreamRecord<>("k", ingest), WINDOW);
+        }
+
+        /** The size the last plan expected, as stored in the pending batch's state. */
+        long plannedSize() throws Exception {
+            return stateBackend.getPartitionedState(WINDOW, windowSerializer,
+                    new ValueStateDescriptor<>("adaptive-batch", LongPrimitiveArraySerializer.INSTANCE))
+                    .value()[PLANNED_SIZE_SLOT];
+        }
+
+        /** What the window function would find, or null. */
+        Long flushTarget() throws Exception {
+            return stateBackend.getPartitionedState(WINDOW, windowSerializer, FlushTarget.descriptor()).value();
+        }
+    }
+
+    private static AdaptiveBatchTrigger<String, GlobalWindow> trigger(long maxSize) {
+        return AdaptiveBatchTrigger.<String, GlobalWindow>of(AdaptivePolicyConfig.builder().maxSize(maxSize).build())
+                .withFlushTarget();
+    }
+
+    @Test
+    void aBatchFiredByItsTimerLeavesTheSizeItsLastPlanExpected() throws Exception {
+        Harness h = new Harness(trigger(50_000));
+        for (int i = 0; i < 20; i++) { // a steady arrival rate, so the plan expects more than it has
+            h.advanceProcessingTime(START + i * 10L);
+            h.add(START + i * 10L);
+        }
+        long planned = h.plannedSize();
+        assertThat(planned).isGreaterThan(20);
+        assertThat(h.flushTarget()).isNull();
+
+        assertThat(h.advanceProcessingTime(START + 10_000)).hasSize(1);
+        assertThat(h.flushTarget()).isEqualTo(planned);
+    }
+
+    @Test
+    void aBatchFiredOnSizeLeavesThePlannedSizeOnBothElementPaths() throws Exception {
+        // planned path: each element in its own millisecond is planned; the plan expects the cap
+        Harness planned = new Harness(trigger(3));
+        planned.add(START);
+        planned.advanceProcessingTime(START + 1);
+        planned.add(START + 1);
+        planned.advanceProcessingTime(START + 2);
+        assertThat(planned.add(START + 2)).isEqualTo(TriggerResult.FIRE_AND_PURGE);
+        assertThat(planned.flushTarget()).isEqualTo(3);
+
+        // quiet path: elements of the plan's millisecond are only counted; the stored plan stands
+        Harness quiet = new Harness(trigger(3));
+        quiet.add(START);
+        quiet.add(START);
+        long stored = quiet.plannedSize();
+        assertThat(quiet.add(START)).isEqualTo(TriggerResult.FIRE_AND_PURGE);
+        assertThat(quiet.flushTarget()).isEqualTo(stored);
+    }
+
+    @Test
+    void aBatchFlushedAtEndOfInputLeavesThePlannedSize() throws Exception {
+        Harness h = new Harness(trigger(50_000));
+        h.add(START);
+        long planned = h.plannedSize();
+        assertThat(h.advanceWatermark(Long.MAX_VALUE)).hasSize(1);
+        assertThat(h.flushTarget()).isEqualTo(planned);
+    }
+
+    @Test
+    void withoutWithFlushTargetNothingIsLeft() throws Exception {
+        Harness h = new Harness(AdaptiveBatchTrigger.of(AdaptivePolicyConfig.builder().maxSize(2).build()));
+        h.add(START);
+        assertThat(h.add(START)).isEqualTo(TriggerResult.FIRE_AND_PURGE);
+        assertThat(h.flushTarget()).isNull();
+    }
+
+    @Test
+    void clearRemovesAnUntakenTarget() throws Exception {
+        Harness h = new Harness(trigger(2));
+        h.add(START);
+        h.add(START);
+        assertThat(h.flushTarget()).isNotNull();
+        h.clearTriggerState(WINDOW);
+        assertThat(h.flushTarget()).isNull();
+        assertThat(h.numStateEntries()).isZero();
+    }
+}
