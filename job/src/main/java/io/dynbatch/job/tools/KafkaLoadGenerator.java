@@ -54,6 +54,22 @@ public final class KafkaLoadGenerator implements AutoCloseable {
     }
 
     /** Creates the topic with {@code partitions} partitions (if absent) and waits until it is usable. */
+    /**
+     * Whether the broker knows {@code topic} and every partition of it has a leader. Right after the
+     * topic is created the broker may not know it yet (UnknownTopicOrPartitionException): not yet.
+     */
+    private static boolean everyPartitionHasALeader(Admin admin, String topic) throws Exception {
+        try {
+            var description = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+            return description.partitions().stream().allMatch(pi -> pi.leader() != null);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     public static void createTopic(String bootstrap, String topic, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             try {
@@ -65,8 +81,7 @@ public final class KafkaLoadGenerator implements AutoCloseable {
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (true) { // wait until every partition has a leader
-                var description = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
-                if (description.partitions().stream().allMatch(pi -> pi.leader() != null)) {
+                if (everyPartitionHasALeader(admin, topic)) {
                     return;
                 }
                 if (System.nanoTime() > deadline) {

@@ -51,9 +51,11 @@ class DeadLetterFailoverITCase {
 
     @Test
     void everyBadRecordIsDeadLetteredOnceThroughAFailover(@InjectMiniCluster MiniCluster cluster) throws Exception {
-        // Checkpoints every 3 s leave time to fail between dead letters and the next checkpoint.
+        // Checkpoints every 3 s leave time to fail between dead letters and the next checkpoint. The
+        // traffic lasts 24 s so that, should a checkpoint slip in before the kill, a later attempt still
+        // sees new dead letters (replayed ones add no rows: they are recorded once).
         KafkaClickstream kafka = KafkaClickstream.create(PARTITIONS, "dlq_failover_dead", "--events", "16000",
-                "--duration", "12s", "--pages", "80", "--arms", "static,adaptive", "--ab-mode", "shadow",
+                "--duration", "24s", "--pages", "80", "--arms", "static,adaptive", "--ab-mode", "shadow",
                 "--checkpoint-interval", "3s");
         DatabaseSettings database = PostgresForTests.freshSettings("dlq_failover_totals");
         ClickstreamGenerator generator = kafka.generator;

@@ -46,6 +46,7 @@ final class KafkaClickstream {
     /** Creates the topic with {@code partitions}; the dead-letter table is named {@code deadLetterPrefix_<random>}. */
     static KafkaClickstream create(int partitions, String deadLetterPrefix, String... extraOptions) throws Exception {
         String bootstrap = KafkaForTests.bootstrapServers();
+        KafkaForTests.assertBrokerAsksNoExit();
         String topic = PostgresForTests.uniqueName("clicks");
         KafkaLoadGenerator.createTopic(bootstrap, topic, partitions);
         return new KafkaClickstream(bootstrap, topic, partitions, PostgresForTests.uniqueName(deadLetterPrefix),

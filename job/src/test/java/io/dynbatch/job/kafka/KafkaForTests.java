@@ -8,6 +8,8 @@ import org.apache.kafka.common.utils.Exit;
 final class KafkaForTests {
 
     private static KafkaClusterTestKit cluster;
+    private static final java.util.Queue<IllegalStateException> EXIT_REQUESTS =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private KafkaForTests() {}
 
@@ -43,7 +45,7 @@ final class KafkaForTests {
      * them reachable while it shuts down in the JVM's shutdown hook after the last test. A halt there
      * gives the test JVM a non-zero exit code although every test passed, which Maven's failsafe
      * reports as a failed fork. In this JVM the broker may only report such a fault (on stderr, with
-     * the stack), as Kafka's own tests arrange with these hooks.
+     * the stack, and to {@link #assertBrokerAsksNoExit}), as Kafka's own tests arrange with these hooks.
      */
     private static void keepKafkaFromEndingTheJvm() {
         Exit.setExitProcedure((code, message) -> report("exit", code, message));
@@ -51,7 +53,21 @@ final class KafkaForTests {
     }
 
     private static void report(String what, int code, String message) {
-        new IllegalStateException("the test Kafka broker asked to " + what + " the JVM with status " + code
-                + (message == null ? "" : ": " + message) + " (ignored in tests)").printStackTrace();
+        IllegalStateException request = new IllegalStateException("the test Kafka broker asked to " + what
+                + " the JVM with status " + code + (message == null ? "" : ": " + message));
+        request.printStackTrace();
+        EXIT_REQUESTS.add(request);
+    }
+
+    /**
+     * Fails if the broker asked to end the JVM since it started: called as each Kafka test sets up, so
+     * a fatal broker fault fails the next test with its cause instead of passing unnoticed. (One that
+     * happens while the broker shuts down after the last test is only printed.)
+     */
+    static void assertBrokerAsksNoExit() {
+        IllegalStateException first = EXIT_REQUESTS.peek();
+        if (first != null) {
+            throw new IllegalStateException("the test Kafka broker hit a fatal fault earlier in this JVM", first);
+        }
     }
 }
