@@ -6,8 +6,8 @@ import org.apache.flink.api.common.functions.AggregateFunction;
 
 /**
  * Compacts a batch's events into per-row counts and run-length ingest times as they arrive
- * ({@link PendingBatch}), so window state holds a count per distinct row and at most 4 bytes of
- * ingest time per event, not the events themselves.
+ * ({@link PendingBatch}), so window state holds a count per distinct row and at most one 4-byte
+ * ingest-time run per event, not the events themselves.
  */
 public class CompactRows implements AggregateFunction<ClickEvent, PendingBatch, PendingBatch> {
 

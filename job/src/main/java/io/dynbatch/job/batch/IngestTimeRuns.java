@@ -8,7 +8,9 @@ import java.util.Arrays;
  * within that minute (0..59,999: 16 bits), packed with the number of consecutive events that had
  * it (up to 65,535; a longer run continues in a new one). Events arrive roughly in ingest order,
  * so a row's events at the same millisecond mostly share one run; an out-of-order event starts a
- * new run, and readers add runs up. Space is at most 4 bytes per event and usually less.
+ * new run, and readers add runs up. At most one run (4 bytes) per event, usually fewer; the array
+ * grows by doubling and Flink's serializer writes its whole capacity, so a checkpoint holds up to
+ * about 8 bytes per event.
  *
  * <p>A Flink POJO (public fields, an {@code int[]}), so state and network use Flink's own
  * serializers; {@code size} runs of {@code runs} are used, the rest is spare capacity.

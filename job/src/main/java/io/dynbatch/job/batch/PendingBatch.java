@@ -14,12 +14,14 @@ import java.util.Map;
  *
  * <p>Why per row: counts per ingest millisecond for the whole batch cannot say which events
  * belonged to a rejected row, and rejections are known only at write time, so the joint (row,
- * ingest time) is kept, as 4-byte runs: at most 4 bytes per event (a batch is bounded by its
+ * ingest time) is kept, as 4-byte runs: at most one run per event (a batch is bounded by its
  * trigger), fewer where a row's events share milliseconds. In the bench module's memory benchmark
  * that is less heap than the boxed per-millisecond map it replaced (6.6 against 15.7 bytes per
  * pending event); it grows with events rather than with distinct milliseconds, though, so at very
  * high rates per shard it is the larger. The row counts stay a map of their own, so the totals
- * never depend on the runs. A batch restored from a savepoint taken before the runs existed has
+ * never depend on the runs. With RocksDB every element re-serializes the whole accumulator, so
+ * per-element cost grows with the batch (as it did with the per-millisecond map), more steeply
+ * now; it has not been measured on RocksDB. A batch restored from a savepoint taken before the runs existed has
  * none: its events are written and counted, but missing from that one receipt's latency histogram.
  *
  * <p>A Flink POJO whose map fields use Flink's built-in map serializer (no Kryo).
