@@ -3,12 +3,8 @@ package io.dynbatch.triggers;
 import io.dynbatch.triggers.policy.AdaptivePolicyConfig;
 import io.dynbatch.triggers.policy.PendingBatch;
 
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeutils.base.array.LongPrimitiveArraySerializer;
 import org.apache.flink.streaming.api.windowing.triggers.TriggerResult;
 import org.apache.flink.streaming.api.windowing.windows.GlobalWindow;
-import org.apache.flink.streaming.runtime.operators.windowing.TriggerTestHarness;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,30 +15,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AdaptiveBatchTriggerFlushTargetTest {
 
-    private static final GlobalWindow WINDOW = GlobalWindow.get();
+    private static final GlobalWindow WINDOW = AdaptiveTriggerHarness.WINDOW;
     private static final long START = 1_000_000L;
     private static final int PLANNED_SIZE_SLOT = PendingBatch.STATE_SIZE + 2;
 
-    private static final class Harness extends TriggerTestHarness<String, GlobalWindow> {
+    private static final class Harness extends AdaptiveTriggerHarness {
         Harness(AdaptiveBatchTrigger<String, GlobalWindow> trigger) throws Exception {
-            super(trigger, new GlobalWindow.Serializer());
-            advanceProcessingTime(START);
-        }
-
-        TriggerResult add(long ingest) throws Exception {
-            return processElement(new StreamRecord<>("k", ingest), WINDOW);
+            super(trigger, START);
         }
 
         /** The size the last plan expected, as stored in the pending batch's state. */
         long plannedSize() throws Exception {
-            return stateBackend.getPartitionedState(WINDOW, windowSerializer,
-                    new ValueStateDescriptor<>("adaptive-batch", LongPrimitiveArraySerializer.INSTANCE))
-                    .value()[PLANNED_SIZE_SLOT];
-        }
-
-        /** What the window function would find, or null. */
-        Long flushTarget() throws Exception {
-            return stateBackend.getPartitionedState(WINDOW, windowSerializer, FlushTarget.descriptor()).value();
+            return batchState()[PLANNED_SIZE_SLOT];
         }
     }
 

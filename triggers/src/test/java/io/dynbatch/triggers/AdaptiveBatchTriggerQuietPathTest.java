@@ -5,13 +5,8 @@ import io.dynbatch.triggers.policy.AdaptivePolicyConfig;
 import io.dynbatch.triggers.policy.KeyLearning;
 import io.dynbatch.triggers.policy.PendingBatch;
 
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeutils.base.array.DoublePrimitiveArraySerializer;
-import org.apache.flink.api.common.typeutils.base.array.LongPrimitiveArraySerializer;
 import org.apache.flink.streaming.api.windowing.triggers.TriggerResult;
 import org.apache.flink.streaming.api.windowing.windows.GlobalWindow;
-import org.apache.flink.streaming.runtime.operators.windowing.TriggerTestHarness;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,29 +22,9 @@ class AdaptiveBatchTriggerQuietPathTest {
     private static final GlobalWindow WINDOW = GlobalWindow.get();
     private static final long START = 1_000_000L;
 
-    private static final class Harness extends TriggerTestHarness<String, GlobalWindow> {
+    private static final class Harness extends AdaptiveTriggerHarness {
         Harness(AdaptiveBatchTrigger<String, GlobalWindow> trigger) throws Exception {
-            super(trigger, new GlobalWindow.Serializer());
-            advanceProcessingTime(START);
-        }
-
-        TriggerResult add(long ingest) throws Exception {
-            return processElement(new StreamRecord<>("k", ingest), WINDOW);
-        }
-
-        double[] learned() throws Exception {
-            return stateBackend.getPartitionedState(WINDOW, windowSerializer,
-                    new ValueStateDescriptor<>("adaptive-learning", DoublePrimitiveArraySerializer.INSTANCE)).value();
-        }
-
-        long[] batchState() throws Exception {
-            return stateBackend.getPartitionedState(WINDOW, windowSerializer,
-                    new ValueStateDescriptor<>("adaptive-batch", LongPrimitiveArraySerializer.INSTANCE)).value();
-        }
-
-        void storeBatchState(long[] state) throws Exception {
-            stateBackend.getPartitionedState(WINDOW, windowSerializer,
-                    new ValueStateDescriptor<>("adaptive-batch", LongPrimitiveArraySerializer.INSTANCE)).update(state);
+            super(trigger, START);
         }
     }
 
