@@ -107,14 +107,6 @@ public final class Comparison {
     }
 
     /**
-     * Per scenario (in order), adaptive's transactions per 1k and DB time per 1k divided by those of
-     * {@code staticArm}.
-     */
-    public Map<String, double[]> perScenarioRatios(String staticArm) {
-        return perScenarioRatios("adaptive", staticArm);
-    }
-
-    /**
      * Per scenario (in order), the transactions per 1k and DB time per 1k of the arm of kind {@code
      * kind} divided by those of the arm named {@code baseline}.
      */
