@@ -1,5 +1,6 @@
 package io.dynbatch.bench;
 
+import io.dynbatch.bench.jobwindow.JobWindowBenchmark;
 import io.dynbatch.bench.memory.MemoryBenchmark;
 import io.dynbatch.bench.throughput.ThroughputBenchmark;
 import io.dynbatch.bench.throughput.TriggerMicroBenchmark;
@@ -26,7 +27,7 @@ import java.util.Set;
  * summary) to the results directory.
  *
  * <pre>
- * --suites throughput,micro,write,memory   which benchmarks (default: all four)
+ * --suites job-window,throughput,micro,write,memory   which benchmarks (default: all five)
  * --quick                            tiny sizes, one round: a smoke run (seconds)
  * --backends hashmap,rocksdb         state backends of the throughput runs
  * --parallelism 1,2                  parallelism of the throughput runs
@@ -53,9 +54,9 @@ public final class BenchMain {
     }
 
     public static Outcome run(String[] args, PrintStream out) throws Exception {
-        Set<String> suites = new LinkedHashSet<>(List.of("throughput", "micro", "write", "memory"));
+        Set<String> suites = new LinkedHashSet<>(List.of("job-window", "throughput", "micro", "write", "memory"));
         boolean quick = false;
-        List<String> backends = List.of("hashmap", "rocksdb");
+        List<String> backends = List.of("rocksdb", "hashmap"); // the deploy default first
         Integer rounds = null;
         List<Integer> parallelism = null;
         List<Integer> batchSizes = null;
@@ -80,6 +81,16 @@ public final class BenchMain {
         out.println("dynbatch benchmarks: " + machine);
         Report report = new Report(machine, command);
 
+        if (suites.contains("job-window")) {
+            JobWindowBenchmark.Settings s = quick ? JobWindowBenchmark.Settings.quick(backends) : JobWindowBenchmark.Settings.full();
+            s = new JobWindowBenchmark.Settings(backends, parallelism != null ? parallelism : s.parallelisms(),
+                    batchSizes != null ? batchSizes : s.batchSizes(), s.triggers(), rounds != null ? rounds : s.rounds(),
+                    s.rocksdbRecords(), s.heapRecords(), s.warmupRecords());
+            try (BenchCluster cluster = new BenchCluster()) {
+                JobWindowBenchmark b = new JobWindowBenchmark(cluster, out);
+                b.write(dir, machine, command, b.run(s));
+            }
+        }
         List<ThroughputBenchmark.Summary> tp = List.of();
         if (suites.contains("throughput")) {
             ThroughputBenchmark.Settings s = quick ? ThroughputBenchmark.Settings.quick(backends) : ThroughputBenchmark.Settings.full();

@@ -60,6 +60,12 @@ class BenchSmokeTest {
 
         assertThat(o.state()).extracting(r -> r.variant()).contains("builtin", "static", "adaptive", "keyed-reduce");
         assertThat(o.heap()).hasSize(6);
+        // job-window: the job's own window path, every trigger and the keyed reduce on both backends
+        String jobWindow = Files.readString(out.resolve("job-window.csv"));
+        assertThat(jobWindow).startsWith("backend,parallelism,trigger,batch,records,rounds,records_per_s,");
+        assertThat(jobWindow).contains("keyed_reduce_records_per_s", "rocksdb,1,adaptive,100,", "hashmap,1,builtin,100,",
+                "rocksdb,1,static,100,", "rocksdb,1,keyed-reduce,0,");
+        assertThat(out.resolve("job-window-runs.csv")).exists();
         assertThat(out.resolve("throughput.csv")).exists();
         assertThat(out.resolve("throughput.json")).exists();
         assertThat(out.resolve("state-per-key.csv")).exists();

@@ -1,6 +1,5 @@
 package io.dynbatch.job;
 
-import io.dynbatch.job.batch.CompactRows;
 import io.dynbatch.job.batch.ShardKeySelector;
 import io.dynbatch.job.batch.ShardKeys;
 import io.dynbatch.job.model.BatchReceipt;
@@ -32,11 +31,11 @@ import java.time.Duration;
 
 /**
  * One A/B arm: how it batches the (already validated, timestamped) events and writes them. Every
- * arm compacts rows with {@link CompactRows} and writes each fired window as one transaction with
- * {@link FlushToDatabase}, so arms differ only in when they fire (and, for the tumbling arm, in
- * keying by page as users do today).
+ * arm keeps a window's events in list state (an O(1) append on every state backend) and writes
+ * each fired window, compacted to rows, as one transaction with {@link FlushToDatabase}, so arms
+ * differ only in when they fire (and, for the tumbling arm, in keying by page as users do today).
  */
-final class ArmPipelines {
+public final class ArmPipelines {
 
     /** Events a tumbling window dropped as late (normally none: the late router catches them first). */
     static final OutputTag<ClickEvent> TOO_LATE_FOR_WINDOW = new OutputTag<>("too-late-for-window") {};
@@ -45,6 +44,16 @@ final class ArmPipelines {
 
     static SingleOutputStreamOperator<BatchReceipt> build(ArmKind arm, DataStream<ClickEvent> events,
             JobOptions options, DatabaseSettings database, ShardKeys shardKeys) {
+        return build(arm, events, options, database, shardKeys, FlushToDatabase.DATABASE);
+    }
+
+    /**
+     * The arm, its window function writing through {@code connections} (the benchmarks' no-op
+     * connections measure the job's window path without a database).
+     */
+    public static SingleOutputStreamOperator<BatchReceipt> build(ArmKind arm, DataStream<ClickEvent> events,
+            JobOptions options, DatabaseSettings database, ShardKeys shardKeys,
+            FlushToDatabase.ConnectionSource connections) {
         String name = "batch-and-flush-" + arm.label();
         if (arm == ArmKind.TUMBLING_1MIN) {
             return events
@@ -53,23 +62,35 @@ final class ArmPipelines {
                     .allowedLateness(options.allowedLateness)
                     .sideOutputLateData(TOO_LATE_FOR_WINDOW)
                     .trigger(PurgingTrigger.of(EventTimeTrigger.create())) // late firings carry only the late events
-                    .aggregate(new CompactRows(), new FlushToDatabase<String, TimeWindow>(arm.label(), database,
-                            page -> -1, RetryPolicy.defaults(), false, options.allowedLateness))
+                    .process(new FlushToDatabase<String, TimeWindow>(arm.label(), database,
+                            page -> -1, RetryPolicy.defaults(), false, options.allowedLateness).withConnections(connections))
                     .name(name)
                     .uid(name);
         }
         ShardKeySelector byShard = new ShardKeySelector(shardKeys);
-        return events
-                .keyBy(byShard)
-                .window(GlobalWindows.create())
-                .trigger(trigger(arm, options, byShard))
-                .aggregate(new CompactRows(), new FlushToDatabase<Integer, GlobalWindow>(arm.label(), database,
-                        shardKeys::shardOfKey, RetryPolicy.defaults(), arm == ArmKind.ADAPTIVE, options.allowedLateness))
+        return batchByShard(events, byShard, trigger(arm, options, byShard),
+                new FlushToDatabase<Integer, GlobalWindow>(arm.label(), database, shardKeys::shardOfKey,
+                        RetryPolicy.defaults(), arm == ArmKind.ADAPTIVE, options.allowedLateness)
+                        .withConnections(connections))
                 .name(name)
                 .uid(name);
     }
 
-    static Trigger<? super ClickEvent, ? super GlobalWindow> trigger(ArmKind arm, JobOptions options,
+    /**
+     * The batching window of a shard-keyed arm: keyBy(shard), GlobalWindows, {@code trigger}, the
+     * events in list state, {@code flush} on every firing. The benchmarks run exactly this.
+     */
+    public static SingleOutputStreamOperator<BatchReceipt> batchByShard(DataStream<ClickEvent> events,
+            ShardKeySelector byShard, Trigger<? super ClickEvent, ? super GlobalWindow> trigger,
+            FlushToDatabase<Integer, GlobalWindow> flush) {
+        return events
+                .keyBy(byShard)
+                .window(GlobalWindows.create())
+                .trigger(trigger)
+                .process(flush);
+    }
+
+    public static Trigger<? super ClickEvent, ? super GlobalWindow> trigger(ArmKind arm, JobOptions options,
             ShardKeySelector byShard) {
         switch (arm) {
             case ADAPTIVE:

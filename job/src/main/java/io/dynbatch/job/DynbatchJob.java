@@ -7,6 +7,7 @@ import io.dynbatch.job.model.RawClick;
 import io.dynbatch.job.report.ArmStats;
 import io.dynbatch.job.report.CostModel;
 import io.dynbatch.job.report.RunSummary;
+import io.dynbatch.job.state.SavepointLayoutCheck;
 import io.dynbatch.job.sink.AbReportTable;
 import io.dynbatch.job.sink.DatabaseSchema;
 import io.dynbatch.job.sink.DatabaseSettings;
@@ -18,6 +19,7 @@ import io.dynbatch.job.source.EventSchedule;
 import io.dynbatch.job.source.KafkaClickSource;
 import io.dynbatch.job.source.TrafficProfile;
 
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
@@ -120,6 +122,10 @@ public final class DynbatchJob {
      */
     private static void runOnCluster(StreamExecutionEnvironment env, JobOptions options, DatabaseSettings database)
             throws Exception {
+        String restoreFrom = env.getConfiguration().get(StateRecoveryOptions.SAVEPOINT_PATH);
+        if (restoreFrom != null) { // flink run -s: refuse an unrestorable layout now, not in a restart loop
+            SavepointLayoutCheck.requireRestorable(restoreFrom, DynbatchJob.class.getClassLoader());
+        }
         configure(env, options);
         ClickstreamGenerator generator = generator(options, System.currentTimeMillis() + options.startDelay.toMillis());
         Source<RawClick, ?, ?> source = source(options, generator);

@@ -4,7 +4,6 @@ import io.dynbatch.bench.throughput.BenchFunctions;
 import io.dynbatch.bench.throughput.Tally;
 import io.dynbatch.bench.throughput.TallyAggregate;
 import io.dynbatch.bench.throughput.TriggerVariant;
-import io.dynbatch.job.batch.CompactRows;
 import io.dynbatch.job.model.ClickEvent;
 import io.dynbatch.job.model.EventType;
 
@@ -54,9 +53,9 @@ import java.util.concurrent.locks.LockSupport;
  *       flushed once and holds nothing pending. A window whose trigger keeps no state (never fires)
  *       gives the window contents alone (the count aggregate's accumulator), to subtract.
  *   <li><b>Heap with 1M pending events</b>: live heap (after full GCs) of the heap state backend
- *       holding 1,000,000 unflushed events over 4 keys, with the job's compacting aggregate ({@code
- *       CompactRows}: counts and run-length ingest times per row) and with a plain window keeping the
- *       raw events (list state).
+ *       holding 1,000,000 unflushed events over 4 keys, with the job's window contents (the raw
+ *       events in list state) and with the compacting aggregate the job had before ({@link
+ *       CompactingAggregate}: counts and run-length ingest times per row).
  * </ol>
  */
 public final class MemoryBenchmark {
@@ -163,14 +162,14 @@ public final class MemoryBenchmark {
     public List<HeapRow> heapOfPending(Settings s) throws Exception {
         List<HeapRow> rows = new ArrayList<>();
         long baseline = liveHeap();
-        for (String contents : List.of("CompactRows (job)", "raw events (list state)")) {
+        for (String contents : List.of("compacting aggregate (earlier)", "raw events (list state, job)")) {
             for (TriggerVariant v : List.of(TriggerVariant.BUILTIN, TriggerVariant.STATIC, TriggerVariant.ADAPTIVE)) {
                 StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
                 int cap = (int) Math.min(Integer.MAX_VALUE, 2 * s.pendingEvents());
                 WindowedStream<ClickEvent, Integer, GlobalWindow> w = env.fromData(event(0, 0))
                         .keyBy(BY_SHARD).window(GlobalWindows.create()).trigger(v.trigger(cap));
-                DataStream<?> out = contents.startsWith("Compact")
-                        ? w.aggregate(new CompactRows())
+                DataStream<?> out = contents.startsWith("compacting")
+                        ? w.aggregate(new CompactingAggregate())
                         : w.process(new CountEvents());
                 var t = (OneInputTransformation<ClickEvent, Object>) out.getTransformation();
                 long before = settle(baseline);

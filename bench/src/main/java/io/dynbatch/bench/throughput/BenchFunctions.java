@@ -103,7 +103,14 @@ public final class BenchFunctions {
     /** The end of every pipeline: counts events and notes when the last one arrived. */
     public static final class MarkEnd<T> extends RichMapFunction<T, T> {
         private static final long serialVersionUID = 1L;
-        private final boolean tallies;
+
+        /** How many events one record at the end stands for. */
+        @FunctionalInterface
+        public interface EventsOf<T> extends java.io.Serializable {
+            long of(T record);
+        }
+
+        private final EventsOf<T> eventsOf;
         private transient LongCounter events;
         private transient LongMaximum end;
         private transient LongCounter cpu;
@@ -112,8 +119,13 @@ public final class BenchFunctions {
         private transient long lastNanos;
 
         /** @param tallies the input is {@link Tally} (count its events) rather than one record per event */
+        @SuppressWarnings("unchecked")
         public MarkEnd(boolean tallies) {
-            this.tallies = tallies;
+            this(tallies ? r -> ((Tally) r).events : r -> 1L);
+        }
+
+        public MarkEnd(EventsOf<T> eventsOf) {
+            this.eventsOf = eventsOf;
         }
 
         @Override
@@ -129,7 +141,7 @@ public final class BenchFunctions {
 
         @Override
         public T map(T value) {
-            count += tallies ? ((Tally) value).events : 1;
+            count += eventsOf.of(value);
             lastNanos = System.nanoTime();
             return value;
         }

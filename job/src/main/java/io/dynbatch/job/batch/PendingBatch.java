@@ -7,24 +7,19 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One shard's pending batch, compacted: event counts per row, plus each row's events' ingest
- * times ({@link IngestTimeRuns}), so that at commit the insight latency of exactly the events that
- * were committed can be recorded: a row the database rejects, or one dead-lettered as late, takes
- * its events' ingest times with it.
+ * One shard's fired batch, compacted: event counts per row, plus each row's events' ingest times
+ * ({@link IngestTimeRuns}), so that at commit the insight latency of exactly the events that were
+ * committed can be recorded: a row the database rejects, or one dead-lettered as late, takes its
+ * events' ingest times with it.
+ *
+ * <p>Built by the window function from the window's events ({@link #of(Iterable)}), once per batch,
+ * and never kept in state: the window keeps the events themselves in list state, whose append is
+ * O(1) on RocksDB, where an aggregate of this would be read and rewritten whole for every event.
  *
  * <p>Why per row: counts per ingest millisecond for the whole batch cannot say which events
  * belonged to a rejected row, and rejections are known only at write time, so the joint (row,
- * ingest time) is kept, as 4-byte runs: at most one run per event (a batch is bounded by its
- * trigger), fewer where a row's events share milliseconds. In the bench module's memory benchmark
- * that is less heap than the boxed per-millisecond map it replaced (6.6 against 15.7 bytes per
- * pending event); it grows with events rather than with distinct milliseconds, though, so at very
- * high rates per shard it is the larger. The row counts stay a map of their own, so the totals
- * never depend on the runs. With RocksDB every element re-serializes the whole accumulator, so
- * per-element cost grows with the batch (as it did with the per-millisecond map), more steeply
- * now; it has not been measured on RocksDB. A batch restored from a savepoint taken before the runs existed has
- * none: its events are written and counted, but missing from that one receipt's latency histogram.
- *
- * <p>A Flink POJO whose map fields use Flink's built-in map serializer (no Kryo).
+ * ingest time) is kept, as 4-byte runs: at most one run per event, fewer where a row's events share
+ * milliseconds. The row counts stay a map of their own, so the totals never depend on the runs.
  */
 public class PendingBatch {
 
@@ -35,6 +30,15 @@ public class PendingBatch {
     public long events;
 
     public PendingBatch() {}
+
+    /** The batch of {@code events}, compacted. */
+    public static PendingBatch of(Iterable<ClickEvent> events) {
+        PendingBatch batch = new PendingBatch();
+        for (ClickEvent e : events) {
+            batch.add(e);
+        }
+        return batch;
+    }
 
     public void add(ClickEvent e) {
         RowKey row = RowKey.of(e);

@@ -1,5 +1,6 @@
 package io.dynbatch.job.kafka;
 
+import io.dynbatch.job.state.SavepointLayoutCheck;
 import io.dynbatch.job.PostgresForTests;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.TotalsTable;
@@ -105,6 +106,8 @@ class SavepointRescaleITCase {
                 () -> quietly(() -> PostgresForTests.sumEvents(staticTable) > before && rest.completedCheckpoints(job.getJobID()) > 0));
         String savepoint = job.stopWithSavepoint(true, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
                 .get(2, TimeUnit.MINUTES);
+        // this version's own savepoints pass the layout check that flink run -s makes
+        SavepointLayoutCheck.requireRestorable(savepoint, getClass().getClassLoader());
         long committedOffsets = committedOffsets(kafka.bootstrap, kafka.topic);
         long inTable = PostgresForTests.sumEvents(staticTable);
         System.out.printf("Drained stop: table holds %d events; Kafka offsets committed by the last completed "

@@ -1,8 +1,5 @@
 package io.dynbatch.job.model;
 
-import io.dynbatch.job.batch.IngestTimeRuns;
-import io.dynbatch.job.batch.PendingBatch;
-
 import org.junit.jupiter.api.Test;
 
 import static org.apache.flink.types.PojoTestUtils.assertSerializedAsPojoWithoutKryo;
@@ -17,7 +14,5 @@ class PojoSerializationTest {
         assertSerializedAsPojoWithoutKryo(RowKey.class);
         assertSerializedAsPojoWithoutKryo(DeadLetter.class);
         assertSerializedAsPojoWithoutKryo(BatchReceipt.class);
-        assertSerializedAsPojoWithoutKryo(PendingBatch.class);
-        assertSerializedAsPojoWithoutKryo(IngestTimeRuns.class);
     }
 }

@@ -1,6 +1,5 @@
 package io.dynbatch.job.sink;
 
-import io.dynbatch.job.batch.CompactRows;
 import io.dynbatch.job.batch.ShardKeySelector;
 import io.dynbatch.job.batch.ShardKeys;
 import io.dynbatch.job.model.BatchReceipt;
@@ -20,7 +19,7 @@ import java.time.Duration;
 /**
  * One shard's batch-and-flush operator in an operator test harness: Flink's real window operator
  * (GlobalWindows, a static trigger that flushes 100 ms of processing time after a batch's first
- * event, {@link CompactRows}) and {@link FlushToDatabase} (arm {@code static}, 1 min allowed
+ * event, list window contents) and {@link FlushToDatabase} (arm {@code static}, 1 min allowed
  * lateness) writing to a real PostgreSQL. The harness drives event and processing time.
  */
 final class FlushOperatorHarness {
@@ -38,7 +37,7 @@ final class FlushOperatorHarness {
                 .keyBy(byShard)
                 .window(GlobalWindows.create())
                 .trigger(StaticBatchTrigger.<ClickEvent, GlobalWindow>of(1_000_000, Duration.ofMillis(100)))
-                .aggregate(new CompactRows(), new FlushToDatabase<Integer, GlobalWindow>("static", database,
+                .process(new FlushToDatabase<Integer, GlobalWindow>("static", database,
                         oneShard::shardOfKey, RetryPolicy.defaults(), false, Duration.ofMinutes(1)));
         var factory = ((OneInputTransformation<ClickEvent, BatchReceipt>) receipts.getTransformation())
                 .getOperatorFactory();
