@@ -1,5 +1,10 @@
 package io.dynbatch.job.model;
 
+import org.HdrHistogram.Histogram;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
 /**
  * What one committed batch cost and how fresh it made the data: emitted by the database flush
  * after each commit, one per transaction. A Flink POJO.
@@ -32,12 +37,26 @@ public class BatchReceipt {
     /** The size the adaptive trigger planned for the batch ({@code FlushTarget}); -1 for other arms. */
     public long targetSize = -1;
     /**
-     * HdrHistogram (compressed encoding) of commit time minus ingest time, one value per committed
-     * event ({@code events - rejectedEvents} values).
+     * HdrHistogram of commit time minus ingest time, one value per committed event ({@code events -
+     * rejectedEvents} values), in HdrHistogram's plain encoding (already run-length and varint
+     * packed; the deflated form costs a Deflater per batch for little gain): {@link #encodeLatency},
+     * {@link #decodeLatency}.
      */
     public byte[] latencyHistogram;
 
     public BatchReceipt() {}
+
+    /** The encoding of {@link #latencyHistogram}. */
+    public static byte[] encodeLatency(Histogram latency) {
+        ByteBuffer buffer = ByteBuffer.allocate(latency.getNeededByteBufferCapacity());
+        int size = latency.encodeIntoByteBuffer(buffer);
+        return Arrays.copyOf(buffer.array(), size);
+    }
+
+    /** This receipt's latency histogram, decoded. */
+    public Histogram decodeLatency() {
+        return Histogram.decodeFromByteBuffer(ByteBuffer.wrap(latencyHistogram), 0);
+    }
 
     @Override
     public String toString() {

@@ -4,8 +4,6 @@ import io.dynbatch.job.model.BatchReceipt;
 
 import org.HdrHistogram.Histogram;
 
-import java.nio.ByteBuffer;
-import java.util.zip.DataFormatException;
 
 /**
  * What one arm did over some span (an interval or a whole run), added up from its batch receipts:
@@ -29,11 +27,7 @@ public final class ArmStats {
         rows += r.rows;
         dbMillis += r.writeMillis;
         retries += r.retries;
-        try {
-            latency.add(Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(r.latencyHistogram), 0));
-        } catch (DataFormatException e) {
-            throw new IllegalArgumentException("corrupt latency histogram in receipt " + r.batchId, e);
-        }
+        latency.add(r.decodeLatency());
     }
 
     /** Database time per 1,000 events, in ms. */

@@ -23,7 +23,6 @@ import org.apache.flink.streaming.api.windowing.windows.Window;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
-import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -161,8 +160,9 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
         long[] newTotals = new long[batch.rowCounts.size()];
         int i = 0;
         long lateEvents = 0;
+        long closedBelow = totals.closedBelow();
         for (Map.Entry<RowKey, Long> row : batch.rowCounts.entrySet()) {
-            if (totals.isClosed(row.getKey())) { // its total was pruned: writing from zero would be lost
+            if (RowTotalsState.isClosed(row.getKey(), closedBelow)) { // its total was pruned: writing from zero would be lost
                 lateEvents += row.getValue();
                 context.output(REJECTED_ROWS, rowDeadLetter("late_event",
                         "row's minute already closed and pruned in this shard", row.getKey(), row.getValue(),
@@ -188,6 +188,7 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
 
         long rejectedEvents = lateEvents;
         List<RowKey> committed = new ArrayList<>(rows.size());
+        boolean[] isCommitted = new boolean[rows.size()];
         for (int r = 0; r < rows.size(); r++) {
             ResilientBatchWriter.Rejected why = outcome.rejection(r);
             if (why != null) {
@@ -196,10 +197,11 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
                 context.output(REJECTED_ROWS, rowDeadLetter("db_rejected_row",
                         "SQLSTATE " + why.sqlState + ": " + why.message, rows.get(r), events, commitTime));
             } else {
-                totals.put(rows.get(r), newTotals[r]);
+                isCommitted[r] = true;
                 committed.add(rows.get(r));
             }
         }
+        totals.putCommitted(rows, newTotals, isCommitted);
         prunedRows.inc(totals.pruneClosedRows(context.currentWatermark()));
         long seq = batchSeq.value() == null ? 1 : batchSeq.value() + 1;
         batchSeq.update(seq);
@@ -243,11 +245,6 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
             batch.forEachIngestTime(row,
                     (ingest, events) -> latency.recordValueWithCount(Math.max(0, commitTime - ingest), events));
         }
-        ByteBuffer buffer = ByteBuffer.allocate(latency.getNeededByteBufferCapacity());
-        int size = latency.encodeIntoCompressedByteBuffer(buffer);
-        byte[] encoded = new byte[size];
-        buffer.flip();
-        buffer.get(encoded);
 
         BatchReceipt r = new BatchReceipt();
         r.arm = arm;
@@ -262,7 +259,7 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
         r.writeMillis = tookMillis;
         r.commitTime = commitTime;
         r.oldestIngest = batch.oldestIngest();
-        r.latencyHistogram = encoded;
+        r.latencyHistogram = BatchReceipt.encodeLatency(latency);
         return r;
     }
 

@@ -12,6 +12,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -42,15 +43,19 @@ final class RowTotalsState {
     }
 
     /**
-     * Whether the row's minute is closed here: rows ending at or before the highest horizon this
-     * shard ever pruned with. Such a row's total is gone from state, so writing it would start from
-     * zero and the guard would drop it: its events must be dead-lettered as late instead. (Normally
-     * the late-event router stops them first; this guard holds whatever the upstream watermark did,
-     * e.g. after a restore.)
+     * The horizon below which rows are closed here: the highest horizon this shard ever pruned with
+     * ({@code Long.MIN_VALUE} if none). A row ending at or before it ({@link #isClosed}) had its total
+     * pruned from state, so writing it would start from zero and the guard would drop it: its events
+     * must be dead-lettered as late instead. (Normally the late-event router stops them first; this
+     * holds whatever the upstream watermark did, e.g. after a restore.) Read once per batch.
      */
-    boolean isClosed(RowKey row) throws Exception {
+    long closedBelow() throws Exception {
         Long below = prunedBelow.value();
-        return below != null && row.minute + MINUTE_MILLIS <= below;
+        return below == null ? Long.MIN_VALUE : below;
+    }
+
+    static boolean isClosed(RowKey row, long closedBelow) {
+        return closedBelow != Long.MIN_VALUE && row.minute + MINUTE_MILLIS <= closedBelow;
     }
 
     /** The row's total so far (0 if new). */
@@ -59,11 +64,23 @@ final class RowTotalsState {
         return total == null ? 0L : total;
     }
 
-    void put(RowKey row, long total) throws Exception {
-        totals.put(row, total);
-        Long oldest = oldestMinute.value();
-        if (oldest == null || row.minute < oldest) {
-            oldestMinute.update(row.minute);
+    /**
+     * Stores the committed totals of a batch's rows (those whose {@code committed} flag is set): one
+     * state write per row, and the oldest minute in state updated once per batch.
+     */
+    void putCommitted(List<RowKey> rows, long[] newTotals, boolean[] committed) throws Exception {
+        long oldestWritten = Long.MAX_VALUE;
+        for (int r = 0; r < rows.size(); r++) {
+            if (committed[r]) {
+                totals.put(rows.get(r), newTotals[r]);
+                oldestWritten = Math.min(oldestWritten, rows.get(r).minute);
+            }
+        }
+        if (oldestWritten != Long.MAX_VALUE) {
+            Long oldest = oldestMinute.value();
+            if (oldest == null || oldestWritten < oldest) {
+                oldestMinute.update(oldestWritten);
+            }
         }
     }
 

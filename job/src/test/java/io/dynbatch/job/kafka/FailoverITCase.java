@@ -40,17 +40,18 @@ class FailoverITCase {
 
     private static final TaskManagerFailures TASK_MANAGERS = new TaskManagerFailures(2);
 
+    /** On RocksDB, the deploy default: the window's list state and the row totals restored from RocksDB's checkpoints. */
     @Test
-    void oneTaskManagerFailure(@InjectMiniCluster MiniCluster cluster) throws Exception {
-        runWithFailures(cluster, 1);
+    void oneTaskManagerFailureOnRocksDb(@InjectMiniCluster MiniCluster cluster) throws Exception {
+        runWithFailures(cluster, 1, "rocksdb");
     }
 
     @Test
     void threeFailuresInOneRun(@InjectMiniCluster MiniCluster cluster) throws Exception {
-        runWithFailures(cluster, 3);
+        runWithFailures(cluster, 3, "hashmap");
     }
 
-    private void runWithFailures(MiniCluster cluster, int failures) throws Exception {
+    private void runWithFailures(MiniCluster cluster, int failures, String stateBackend) throws Exception {
         KafkaClickstream kafka = KafkaClickstream.create(PARTITIONS, "failover_dead",
                 "--events", String.valueOf(4_000 + 4_000 * failures), "--duration", (4 + 4 * failures) + "s",
                 "--pages", "80", "--arms", "static,adaptive", "--ab-mode", "shadow");
@@ -60,7 +61,7 @@ class FailoverITCase {
         ClickstreamGenerator generator = kafka.generator;
         FlinkRest rest = new FlinkRest(cluster);
 
-        JobClient job = kafka.startJob(database);
+        JobClient job = kafka.startJob(database, stateBackend);
         try (MonotonicTotalsWatcher watcher = new MonotonicTotalsWatcher(PostgresForTests.url(), staticTable);
                 MonotonicTotalsWatcher adaptiveWatcher = new MonotonicTotalsWatcher(PostgresForTests.url(), adaptiveTable);
                 KafkaLoadGenerator load = kafka.producer()) {
@@ -84,7 +85,7 @@ class FailoverITCase {
                 for (String table : List.of(staticTable, adaptiveTable)) {
                     var inDatabase = new TotalsTable(table).readAll(c);
                     long total = inDatabase.values().stream().mapToLong(Long::longValue).sum();
-                    System.out.printf("Failover x%d, %s: produced %d, database total %d, restarts %d, reader polls %d, "
+                    System.out.printf("Failover x%d (" + stateBackend + "), %s: produced %d, database total %d, restarts %d, reader polls %d, "
                             + "decreases seen %d%n", failures, table, generator.totalEvents(), total, restarts,
                             watcher.polls() + adaptiveWatcher.polls(),
                             watcher.decreases().size() + adaptiveWatcher.decreases().size());

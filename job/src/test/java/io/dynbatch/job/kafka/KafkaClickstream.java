@@ -76,6 +76,11 @@ final class KafkaClickstream {
 
     /** Starts the job with {@link #options}, reading the topic up to the generator's last event. */
     JobClient startJob(DatabaseSettings database) throws Exception {
-        return KafkaJobRun.start(options, database, endOffsets(generator.totalEvents()));
+        return startJob(database, "hashmap");
+    }
+
+    /** The same on {@code stateBackend} ({@code hashmap} or {@code rocksdb}). */
+    JobClient startJob(DatabaseSettings database, String stateBackend) throws Exception {
+        return KafkaJobRun.start(options, database, endOffsets(generator.totalEvents()), null, stateBackend);
     }
 }

@@ -15,6 +15,7 @@ import io.dynbatch.job.tools.KafkaLoadGenerator;
 
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -73,13 +74,23 @@ final class KafkaJobRun {
         return start(options, database, endOffsets, null);
     }
 
-    /** Starts the job, restoring from {@code savepoint} when it is not null. Restarts: fixed delay. */
+    /** Starts the job on the heap state backend, restoring from {@code savepoint} when it is not null. */
     static JobClient start(JobOptions options, DatabaseSettings database, Map<TopicPartition, Long> endOffsets,
             String savepoint) throws Exception {
+        return start(options, database, endOffsets, savepoint, "hashmap");
+    }
+
+    /**
+     * Starts the job on {@code stateBackend} ({@code hashmap} or {@code rocksdb}, the deploy
+     * default), restoring from {@code savepoint} when it is not null. Restarts: fixed delay.
+     */
+    static JobClient start(JobOptions options, DatabaseSettings database, Map<TopicPartition, Long> endOffsets,
+            String savepoint, String stateBackend) throws Exception {
         DynbatchJob.ensureSchema(options, database);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         DynbatchJob.configure(env, options);
         Configuration restarts = new Configuration();
+        restarts.set(StateBackendOptions.STATE_BACKEND, stateBackend);
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 50);
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));

@@ -39,6 +39,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SavepointRescaleITCase {
 
+    /** The deploy default: savepoints in the canonical format, restored and rescaled on RocksDB. */
+    private static final String ROCKSDB = "rocksdb";
+
     private static final int PARTITIONS = 4;
 
     @RegisterExtension
@@ -68,11 +71,11 @@ class SavepointRescaleITCase {
                 KafkaLoadGenerator load = kafka.producer()) {
             CompletableFuture<Void> producing = KafkaJobRun.playInBackground(load, generator);
 
-            JobClient atTwo = KafkaJobRun.start(kafka.options("--parallelism", "2"), database, ends, null);
+            JobClient atTwo = KafkaJobRun.start(kafka.options("--parallelism", "2"), database, ends, null, ROCKSDB);
             String first = runThenDrain(atTwo, rest, database, kafka);
-            JobClient atThree = KafkaJobRun.start(kafka.options("--parallelism", "3"), database, ends, first);
+            JobClient atThree = KafkaJobRun.start(kafka.options("--parallelism", "3"), database, ends, first, ROCKSDB);
             String second = runThenDrain(atThree, rest, database, kafka);
-            JobClient atOne = KafkaJobRun.start(kafka.options("--parallelism", "1"), database, ends, second);
+            JobClient atOne = KafkaJobRun.start(kafka.options("--parallelism", "1"), database, ends, second, ROCKSDB);
 
             producing.get(2, TimeUnit.MINUTES);
             // A bounded Kafka source restored from a savepoint need not finish by itself (a split that

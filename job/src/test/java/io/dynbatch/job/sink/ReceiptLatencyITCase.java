@@ -10,7 +10,6 @@ import org.HdrHistogram.HistogramIterationValue;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.junit.jupiter.api.Test;
 
-import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -86,7 +85,7 @@ class ReceiptLatencyITCase {
     }
 
     private static Histogram decode(BatchReceipt receipt) throws Exception {
-        return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(receipt.latencyHistogram), 0);
+        return receipt.decodeLatency();
     }
 
     /** The histogram's recorded values (bucket value -> count). */
