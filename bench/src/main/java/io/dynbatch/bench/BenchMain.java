@@ -1,5 +1,6 @@
 package io.dynbatch.bench;
 
+import io.dynbatch.bench.e2e.EndToEndThroughputBenchmark;
 import io.dynbatch.bench.jobwindow.JobWindowBenchmark;
 import io.dynbatch.bench.memory.MemoryBenchmark;
 import io.dynbatch.bench.throughput.ThroughputBenchmark;
@@ -27,7 +28,9 @@ import java.util.Set;
  * summary) to the results directory.
  *
  * <pre>
- * --suites job-window,throughput,micro,write,memory   which benchmarks (default: all five)
+ * --suites job-window,throughput,micro,write,memory   which benchmarks (default: these five)
+ *                                    e2e: the whole job on the local standalone cluster (opt-in: minutes)
+ * --e2e-events N                     events per end-to-end run (default 3000000)
  * --quick                            tiny sizes, one round: a smoke run (seconds)
  * --backends hashmap,rocksdb         state backends of the throughput runs
  * --parallelism 1,2                  parallelism of the throughput runs
@@ -62,6 +65,7 @@ public final class BenchMain {
         List<Integer> batchSizes = null;
         String url = DEFAULT_JDBC_URL;
         Path dir = Path.of("results");
+        long e2eEvents = 3_000_000;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--suites" -> suites = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
@@ -72,6 +76,7 @@ public final class BenchMain {
                 case "--batch-sizes" -> batchSizes = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
                 case "--jdbc-url" -> url = args[++i];
                 case "--out" -> dir = Path.of(args[++i]);
+                case "--e2e-events" -> e2eEvents = Long.parseLong(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (see BenchMain's Javadoc)");
             }
         }
@@ -81,6 +86,14 @@ public final class BenchMain {
         out.println("dynbatch benchmarks: " + machine);
         Report report = new Report(machine, command);
 
+        if (suites.contains("e2e")) {
+            Path repo = Path.of("").toAbsolutePath();
+            repo = repo.getFileName().toString().equals("bench") ? repo.getParent() : repo;
+            EndToEndThroughputBenchmark b = new EndToEndThroughputBenchmark(repo, out);
+            List<EndToEndThroughputBenchmark.Run> runs = b.run(new EndToEndThroughputBenchmark.Settings(e2eEvents, url,
+                    rounds != null ? rounds : 1));
+            EndToEndThroughputBenchmark.write(dir, machine, command, runs);
+        }
         if (suites.contains("job-window")) {
             JobWindowBenchmark.Settings s = quick ? JobWindowBenchmark.Settings.quick(backends) : JobWindowBenchmark.Settings.full();
             s = new JobWindowBenchmark.Settings(backends, parallelism != null ? parallelism : s.parallelisms(),

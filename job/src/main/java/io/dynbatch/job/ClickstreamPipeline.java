@@ -19,6 +19,7 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 import java.time.Duration;
 import java.util.List;
@@ -59,6 +60,12 @@ public final class ClickstreamPipeline {
                 .name("route-late-events")
                 .uid("route-late-events");
 
+        if (options.dryRun) { // the input's ceiling: everything up to the arms, then nothing
+            events.sinkTo(new DiscardingSink<>()).name("dry-run-discard").uid("dry-run-discard");
+            parsed.getSideOutput(ParseClickEvents.DEAD_LETTERS).union(events.getSideOutput(RouteLateEvents.LATE))
+                    .sinkTo(new DiscardingSink<>()).name("dry-run-discard-dead-letters").uid("dry-run-discard-dead-letters");
+            return;
+        }
         ShardKeys shardKeys = new ShardKeys(options.shards, options.maxParallelism);
         List<ArmKind> arms = options.activeArms();
         DataStream<BatchReceipt> receipts = null;

@@ -80,10 +80,15 @@ public final class DynbatchJob {
     }
 
     static void run(JobOptions options, DatabaseSettings database) throws Exception {
-        ensureSchema(options, database);
-
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        if (!(env instanceof LocalStreamEnvironment)) {
+        boolean onCluster = !(env instanceof LocalStreamEnvironment);
+        if (options.dryRun && !onCluster) {
+            throw new IllegalArgumentException("--dry-run runs on a cluster (flink run): the demo reports what it wrote");
+        }
+        if (!options.dryRun) {
+            ensureSchema(options, database);
+        }
+        if (onCluster) {
             runOnCluster(env, options, database); // submitted with flink run
             return;
         }

@@ -61,13 +61,14 @@ public final class JobOptions implements Serializable {
             "  --checkpoint-min-pause D  minimum pause between checkpoints (default: 1s)",
             "  --web-ports RANGE         web UI port(s) of the embedded cluster, first free one wins (default: 8081-8099)",
             "  --results FILE            summary CSV (default: results/demo-summary.csv)",
+            "  --dry-run                 read and parse/validate only, write nothing (the input's ceiling; flink run only)",
             "  --help");
 
     private static final Set<String> KNOWN = Set.of("kafka-bootstrap", "kafka-topic", "kafka-group",
             "kafka-starting-offsets", "kafka-properties", "allowed-lateness", "jdbc-url", "jdbc-user", "jdbc-password-env", "table",
             "dead-letter-table", "report-table", "parallelism", "shards", "max-parallelism", "events", "duration", "bursts", "pages", "hot-share",
             "seed", "start-delay", "arms", "ab-mode", "report-interval", "slo", "batch-size", "batch-delay", "jitter", "max-record-bytes", "checkpoint-interval", "checkpoint-timeout", "checkpoint-min-pause",
-            "web-ports", "results", "help");
+            "web-ports", "results", "dry-run", "help");
 
     public String kafkaBootstrap;
     public String kafkaTopic = "clicks";
@@ -108,6 +109,8 @@ public final class JobOptions implements Serializable {
     public String webPorts = "8081-8099";
     public String results = "results/demo-summary.csv";
     public boolean help;
+    /** Read and parse/validate only; no arms, nothing written. */
+    public boolean dryRun;
 
     public static JobOptions fromArgs(String... args) {
         ParameterTool p = ParameterTool.fromArgs(args);
@@ -118,6 +121,7 @@ public final class JobOptions implements Serializable {
         }
         JobOptions o = new JobOptions();
         o.help = p.has("help");
+        o.dryRun = p.has("dry-run");
         o.kafkaBootstrap = p.get("kafka-bootstrap", null);
         o.kafkaTopic = p.get("kafka-topic", o.kafkaTopic);
         if (!o.kafkaTopic.matches("[A-Za-z0-9._-]{1,249}")) {
