@@ -1,11 +1,17 @@
 package io.dynbatch.job.model;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 import java.util.Objects;
 
 /**
- * One validated clickstream event. A Flink POJO (public no-arg constructor, public fields), so it
- * is serialized by Flink's PojoSerializer, never Kryo.
+ * One validated clickstream event: public fields and a no-arg constructor like a Flink POJO, but
+ * serialized by its own {@link ClickEventSerializer} (registered with {@code @TypeInfo}), never Kryo:
+ * every event is serialized on the network and into window state and read back, where the
+ * reflective POJO serializer's boxing and per-string lookups were a fifth of the window task's time
+ * on RocksDB.
  */
+@TypeInfo(ClickEventTypeInfo.class)
 public class ClickEvent {
 
     /** Producer-assigned id, unique per event. */

@@ -1,11 +1,15 @@
 package io.dynbatch.job.model;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 import java.util.Objects;
 
 /**
- * The identity of one aggregated row in the analytics table: (page, event type, minute). A Flink
- * POJO with value semantics, used as a map key in batch accumulators and keyed state.
+ * The identity of one aggregated row in the analytics table: (page, event type, minute), with value
+ * semantics; the key of a batch's rows and of the per-row totals in keyed state, where Flink
+ * serializes it with {@link RowKeySerializer} (registered with {@code @TypeInfo}; never Kryo).
  */
+@TypeInfo(RowKeyTypeInfo.class)
 public class RowKey {
 
     public String page;
