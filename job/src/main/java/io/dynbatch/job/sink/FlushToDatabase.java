@@ -23,8 +23,6 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.nio.ByteBuffer;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,7 +67,7 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
     /** Rows the database refused permanently (after bisection), one dead letter per row. */
     public static final OutputTag<DeadLetter> REJECTED_ROWS = new OutputTag<>("rejected-rows") {};
 
-    private transient SimpleJdbcConnectionProvider connections;
+    private transient ProviderConnections connections;
     private transient ResilientBatchWriter writer;
     private final long allowedLatenessMillis;
     private transient RowTotalsState totals;
@@ -102,8 +100,8 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
 
     @Override
     public void open(OpenContext openContext) {
-        connections = new SimpleJdbcConnectionProvider(database.connectionOptions());
-        writer = new ResilientBatchWriter(new TotalsTable(database.totalsTable()), new ProviderConnections(connections),
+        connections = new ProviderConnections(new SimpleJdbcConnectionProvider(database.connectionOptions()));
+        writer = new ResilientBatchWriter(new TotalsTable(database.totalsTable()), connections,
                 retryPolicy, new CircuitBreaker(3, 1_000, 15_000, System::currentTimeMillis), Thread::sleep,
                 () -> ThreadLocalRandom.current().nextDouble());
         totals = new RowTotalsState(getRuntimeContext(), allowedLatenessMillis);
@@ -238,33 +236,10 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
         return r;
     }
 
-    /** flink-connector-jdbc's connection provider as the writer's connection source. */
-    private static final class ProviderConnections implements ResilientBatchWriter.Connections {
-        private final SimpleJdbcConnectionProvider provider;
-
-        ProviderConnections(SimpleJdbcConnectionProvider provider) {
-            this.provider = provider;
-        }
-
-        @Override
-        public Connection get() throws SQLException {
-            try {
-                return provider.getOrEstablishConnection();
-            } catch (ClassNotFoundException e) {
-                throw new IllegalStateException("PostgreSQL JDBC driver missing from the job jar", e);
-            }
-        }
-
-        @Override
-        public void reset() {
-            provider.closeConnection();
-        }
-    }
-
     @Override
     public void close() {
         if (connections != null) {
-            connections.closeConnection();
+            connections.close();
         }
     }
 }

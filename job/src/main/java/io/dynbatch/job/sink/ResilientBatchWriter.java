@@ -41,6 +41,12 @@ public final class ResilientBatchWriter {
 
         /** Drops the current connection after it failed; the next {@link #get} reconnects. */
         void reset();
+
+        /**
+         * An error other than a lost connection happened on the current connection: the next {@link
+         * #get} may check it before handing it out (nothing is checked before a normal batch).
+         */
+        default void suspect() {}
     }
 
     /** Waits; injected so tests need not sleep. */
@@ -156,6 +162,8 @@ public final class ResilientBatchWriter {
                 breaker.onFailure();
                 if (SqlErrors.isConnectionLost(e)) {
                     connections.reset();
+                } else {
+                    connections.suspect();
                 }
                 if (!retryPolicy.mayRetryAfter(attempt)) {
                     throw new SQLException("database still failing after " + attempt + " attempts: " + e.getMessage(),
