@@ -7,7 +7,6 @@ import io.dynbatch.job.model.BatchReceipt;
 import io.dynbatch.job.model.ClickEvent;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.FlushToDatabase;
-import io.dynbatch.job.sink.RetryPolicy;
 import io.dynbatch.triggers.AdaptiveBatchTrigger;
 import io.dynbatch.triggers.EndOfInputFlush;
 import io.dynbatch.triggers.KeyJitter;
@@ -54,7 +53,7 @@ final class ArmPipelines {
                     .sideOutputLateData(TOO_LATE_FOR_WINDOW)
                     .trigger(PurgingTrigger.of(EventTimeTrigger.create())) // late firings carry only the late events
                     .aggregate(new CompactRows(), new FlushToDatabase<String, TimeWindow>(arm.label(), database,
-                            page -> -1, RetryPolicy.defaults(), false, options.allowedLateness))
+                            page -> -1, options.retryPolicy(), false, options.allowedLateness))
                     .name(name)
                     .uid(name);
         }
@@ -64,7 +63,7 @@ final class ArmPipelines {
                 .window(GlobalWindows.create())
                 .trigger(trigger(arm, options, byShard))
                 .aggregate(new CompactRows(), new FlushToDatabase<Integer, GlobalWindow>(arm.label(), database,
-                        shardKeys::shardOfKey, RetryPolicy.defaults(), arm == ArmKind.ADAPTIVE, options.allowedLateness))
+                        shardKeys::shardOfKey, options.retryPolicy(), arm == ArmKind.ADAPTIVE, options.allowedLateness))
                 .name(name)
                 .uid(name);
     }

@@ -37,8 +37,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * written as absolute values through {@link TotalsTable}'s monotone upsert, so a replay after a
  * failure never double-counts and never lowers a total; the state is updated only after the
  * commit. Database trouble is handled by {@link ResilientBatchWriter}: transient errors are
- * retried with backoff behind a circuit breaker (the task thread waits: backpressure, nothing
- * dropped), a poison row is isolated by bisection and goes to {@link #REJECTED_ROWS} with its
+ * retried with backoff behind a circuit breaker for up to the retry policy's outage limit (the task
+ * thread waits: backpressure, nothing dropped; checkpoints time out meanwhile), a poison row is isolated by bisection and goes to {@link #REJECTED_ROWS} with its
  * reason while the rest commits, and anything else fails the task so Flink restarts it from the
  * last checkpoint.
  *
@@ -115,7 +115,7 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
         writeMillis = group.histogram("writeMillis", new DescriptiveStatisticsHistogram(1024));
         rejectedRows = group.counter("rejectedRows");
         prunedRows = group.counter("prunedRows");
-        group.gauge("circuitBreakerState", () -> writer.breaker().state().code());
+        OutageGauges.register(group, writer.transactions());
     }
 
     @Override
@@ -236,6 +236,7 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
         return r;
     }
 
+    /** Closes the connection; never throws (a task failing or cancelled in an outage closes cleanly). */
     @Override
     public void close() {
         if (connections != null) {

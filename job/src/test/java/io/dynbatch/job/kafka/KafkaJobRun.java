@@ -95,7 +95,7 @@ final class KafkaJobRun {
 
             @Override
             public void deadLetters(DataStream<DeadLetter> deadLetters) {
-                deadLetters.sinkTo(new DeadLetterTable(options.deadLetterTable).sink(database))
+                deadLetters.sinkTo(new DeadLetterTable(options.deadLetterTable).sink(database, options.retryPolicy()))
                         .name("dead-letters");
             }
         });
