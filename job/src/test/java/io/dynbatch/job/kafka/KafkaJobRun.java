@@ -76,18 +76,7 @@ final class KafkaJobRun {
     /** Starts the job, restoring from {@code savepoint} when it is not null. Restarts: fixed delay. */
     static JobClient start(JobOptions options, DatabaseSettings database, Map<TopicPartition, Long> endOffsets,
             String savepoint) throws Exception {
-        DynbatchJob.ensureSchema(options, database);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        DynbatchJob.configure(env, options);
-        Configuration restarts = new Configuration();
-        restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 50);
-        restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        env.configure(restarts);
-        KafkaSource<RawClick> source = KafkaClickSource.builder(options)
-                .setBounded(OffsetsInitializer.offsets(endOffsets))
-                .build();
-        ClickstreamPipeline.defineWorkflow(env, source, options.parallelism, options, database, new PipelineSinks() {
+        return start(options, database, endOffsets, savepoint, new PipelineSinks() {
             @Override
             public void receipts(DataStream<BatchReceipt> receipts) {
                 receipts.sinkTo(new DiscardingSink<>()).name("receipts");
@@ -99,6 +88,32 @@ final class KafkaJobRun {
                         .name("dead-letters");
             }
         });
+    }
+
+    /**
+     * Starts the job with every sink as in production (dead letters and the A/B report to their
+     * tables; receipts discarded, as on a cluster).
+     */
+    static JobClient startWithProductionSinks(JobOptions options, DatabaseSettings database,
+            Map<TopicPartition, Long> endOffsets) throws Exception {
+        return start(options, database, endOffsets, null, new DynbatchJob.DatabaseSinks(options, database,
+                receipts -> receipts.sinkTo(new DiscardingSink<>()).name("receipts").uid("receipts")));
+    }
+
+    private static JobClient start(JobOptions options, DatabaseSettings database,
+            Map<TopicPartition, Long> endOffsets, String savepoint, PipelineSinks sinks) throws Exception {
+        DynbatchJob.ensureSchema(options, database);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        DynbatchJob.configure(env, options);
+        Configuration restarts = new Configuration();
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 50);
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        env.configure(restarts);
+        KafkaSource<RawClick> source = KafkaClickSource.builder(options)
+                .setBounded(OffsetsInitializer.offsets(endOffsets))
+                .build();
+        ClickstreamPipeline.defineWorkflow(env, source, options.parallelism, options, database, sinks);
         StreamGraph graph = env.getStreamGraph();
         graph.setJobName("kafka-it");
         if (savepoint != null) {
