@@ -396,22 +396,9 @@ list_jobs() {
 
 down() {
   local n pid
-  local -a pids=()
   for n in $(taskmanager_names) jobmanager; do
     if pid="$(pid_of "$n")"; then
-      say "stopping $n (pid $pid)"
-      kill -TERM "$pid" 2>/dev/null || true
-      pids+=("$pid")
-    fi
-  done
-  local deadline=$((SECONDS + DOWN_TIMEOUT))
-  for pid in "${pids[@]}"; do
-    while is_ours "$pid" && ((SECONDS < deadline)); do
-      sleep 0.2
-    done
-    if is_ours "$pid"; then
-      say "pid $pid did not exit within ${DOWN_TIMEOUT}s: KILL"
-      kill -KILL "$pid" 2>/dev/null || true
+      stop_pid "$n" "$pid"
     fi
   done
   rm -f "$DIR/jobmanager.pid" "$DIR"/taskmanager*.pid "$ENV_FILE"
