@@ -49,7 +49,11 @@ public final class RetryPolicy implements Serializable {
         return new RetryPolicy(Integer.MAX_VALUE, Duration.ofMillis(100), Duration.ofSeconds(5), outageLimit);
     }
 
-    /** 8 attempts, 100 ms doubling up to 5 s: rides out a database restart of ~15 s. */
+    /**
+     * 8 attempts, 100 ms doubling up to 5 s: about 15 s of backoff, about 30 s with a circuit
+     * breaker's open periods in between. For tests and benchmarks; the job uses {@link
+     * #forOutagesUpTo}.
+     */
     public static RetryPolicy defaults() {
         return new RetryPolicy(8, Duration.ofMillis(100), Duration.ofSeconds(5));
     }
