@@ -9,9 +9,13 @@
 #                         write <dir>/cluster.env (REST URL, Prometheus endpoints, pids)
 #   submit [-s SAVEPOINT] JAR [ARGS...]
 #                         flink run -d [-s SAVEPOINT] JAR ARGS...; prints JOB_ID=<id> on stdout
+#   add-taskmanager       start one more TaskManager (taskmanager-2, -3, ...), wait until it registered
+#   restart-taskmanager [NAME]
+#                         stop the TaskManager NAME (default: taskmanager) if it still runs, start it
+#                         again and wait until it registered (e.g. after it exited on a fatal error)
 #   list                  flink list
 #   stop-job JOB_ID       flink stop --savepointPath <dir>/savepoints JOB_ID; prints SAVEPOINT=<path>
-#   down | stop           stop the JobManager and TaskManager started from <dir> (TERM, then KILL)
+#   down | stop           stop the JobManager and TaskManagers started from <dir> (TERM, then KILL)
 #   cleanup               down, then delete <dir>
 #   env                   print <dir>/cluster.env
 #
@@ -21,7 +25,8 @@
 #   FLINK_RPC_PORTS       range to pick the JobManager RPC port from (default 16123-16222)
 #   FLINK_PROM_PORTS      Prometheus reporter port range (default: the one in deploy/flink/config.yaml)
 #   MVN                   Maven command (default mvn); MAVEN_REPO_LOCAL: local repository to use
-#   START_TIMEOUT, SUBMIT_TIMEOUT, STOP_TIMEOUT, DOWN_TIMEOUT   seconds (90, 180, 180, 30)
+#   START_TIMEOUT, SUBMIT_TIMEOUT, STOP_TIMEOUT, DOWN_TIMEOUT   seconds (90, 180, 180, 30); START_TIMEOUT
+#                         also bounds the wait for an added or restarted TaskManager
 #
 # Progress goes to stderr, results (JOB_ID=..., SAVEPOINT=...) to stdout. Every wait has a deadline.
 # The database password is never an argument: pass --jdbc-password-env VAR and export VAR; the CLI
@@ -188,6 +193,20 @@ launch() {
   say "$name started (pid $!, log $LOG/$name.log)"
 }
 
+launch_taskmanager() { # NAME
+  local tm
+  tm="$(resource_params GET_TM_RESOURCE_PARAMS)"
+  launch "$1" org.apache.flink.runtime.taskexecutor.TaskManagerRunner "$(head -n 1 <<<"$tm")" "$(tail -n 1 <<<"$tm")"
+}
+
+taskmanager_names() { # every TaskManager this script started from <dir> (pid file present)
+  local f
+  for f in "$DIR"/taskmanager*.pid; do
+    [[ -f "$f" ]] && basename "$f" .pid
+  done
+  return 0
+}
+
 conf_value() { sed -n "s/^${1//./\\.}:[[:space:]]*//p" "$CONF/config.yaml" | tail -n 1; }
 
 fail_start() {
@@ -222,13 +241,11 @@ start() {
   trap 'rc=$?; if ((rc != 0)); then say "start failed: stopping what was started"; down || true; fi' EXIT
   trap 'exit 130' INT TERM
 
-  local jm tm
+  local jm
   jm="$(resource_params GET_JM_RESOURCE_PARAMS)"
   launch jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
     "$(head -n 1 <<<"$jm")" "$(tail -n 1 <<<"$jm")"
-  tm="$(resource_params GET_TM_RESOURCE_PARAMS)"
-  launch taskmanager org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
-    "$(head -n 1 <<<"$tm")" "$(tail -n 1 <<<"$tm")"
+  launch_taskmanager taskmanager
 
   local url="http://localhost:$rest" slots overview="" jm_prom="" tm_prom=""
   slots="$(conf_value taskmanager.numberOfTaskSlots)"
@@ -323,6 +340,55 @@ stop_job() {
   echo "SAVEPOINT=$path"
 }
 
+# await_registration NAME: until the TaskManager NAME has registered at the JobManager (its log says so).
+await_registration() {
+  local deadline=$((SECONDS + START_TIMEOUT))
+  while ! grep -q "Successful registration at resource manager" "$LOG/$1.log" 2>/dev/null; do
+    pid_of "$1" >/dev/null || { tail -n 30 "$LOG/$1.log" "$LOG/$1.out" >&2 2>/dev/null || true; die "$1 exited during start-up"; }
+    ((SECONDS < deadline)) || die "$1 did not register within ${START_TIMEOUT}s (log $LOG/$1.log)"
+    sleep 0.5
+  done
+  say "$1 registered (pid $(<"$DIR/$1.pid"), Prometheus :$(prometheus_port "$1"))"
+}
+
+add_taskmanager() {
+  require_running
+  local i=2
+  while pid_of "taskmanager-$i" >/dev/null; do
+    i=$((i + 1))
+  done
+  launch_taskmanager "taskmanager-$i"
+  await_registration "taskmanager-$i"
+}
+
+restart_taskmanager() {
+  local name=${1:-taskmanager} pid
+  [[ "$name" =~ ^taskmanager(-[0-9]+)?$ ]] || die "not a TaskManager name: $name"
+  require_running
+  if pid="$(pid_of "$name")"; then
+    stop_pid "$name" "$pid"
+  fi
+  launch_taskmanager "$name"
+  await_registration "$name"
+  if [[ "$name" == taskmanager && -f "$ENV_FILE" ]]; then
+    sed -i "s/^TASKMANAGER_PID=.*/TASKMANAGER_PID=$(<"$DIR/taskmanager.pid")/" "$ENV_FILE"
+  fi
+}
+
+# stop_pid NAME PID: TERM, then KILL after DOWN_TIMEOUT.
+stop_pid() {
+  say "stopping $1 (pid $2)"
+  kill -TERM "$2" 2>/dev/null || true
+  local deadline=$((SECONDS + DOWN_TIMEOUT))
+  while is_ours "$2" && ((SECONDS < deadline)); do
+    sleep 0.2
+  done
+  if is_ours "$2"; then
+    say "pid $2 did not exit within ${DOWN_TIMEOUT}s: KILL"
+    kill -KILL "$2" 2>/dev/null || true
+  fi
+}
+
 list_jobs() {
   require_running
   cli 60 list -a
@@ -330,25 +396,12 @@ list_jobs() {
 
 down() {
   local n pid
-  local -a pids=()
-  for n in taskmanager jobmanager; do
+  for n in $(taskmanager_names) jobmanager; do
     if pid="$(pid_of "$n")"; then
-      say "stopping $n (pid $pid)"
-      kill -TERM "$pid" 2>/dev/null || true
-      pids+=("$pid")
+      stop_pid "$n" "$pid"
     fi
   done
-  local deadline=$((SECONDS + DOWN_TIMEOUT))
-  for pid in "${pids[@]}"; do
-    while is_ours "$pid" && ((SECONDS < deadline)); do
-      sleep 0.2
-    done
-    if is_ours "$pid"; then
-      say "pid $pid did not exit within ${DOWN_TIMEOUT}s: KILL"
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-  done
-  rm -f "$DIR/jobmanager.pid" "$DIR/taskmanager.pid" "$ENV_FILE"
+  rm -f "$DIR/jobmanager.pid" "$DIR"/taskmanager*.pid "$ENV_FILE"
   say "down"
 }
 
@@ -366,6 +419,8 @@ case "$command_name" in
   assemble) assemble ;;
   start) start ;;
   submit) submit "$@" ;;
+  add-taskmanager) add_taskmanager ;;
+  restart-taskmanager) restart_taskmanager "$@" ;;
   list) list_jobs ;;
   stop-job) stop_job "$@" ;;
   down | stop) down ;;

@@ -40,6 +40,7 @@ class DeployManifestsTest {
     static final String STORAGE = "deploy/k8s/storage.yaml";
     static final String DOCKERFILE = "deploy/docker/Dockerfile";
     static final String PROMETHEUS = "deploy/prometheus/prometheus.yml";
+    static final String PROMETHEUS_KUBERNETES = "deploy/prometheus/prometheus-kubernetes.yml";
 
     /** Keys whose values legitimately differ between the local cluster and Kubernetes. */
     static final Set<String> ENVIRONMENT_SPECIFIC = Set.of(
@@ -234,7 +235,13 @@ class DeployManifestsTest {
         Matcher range = Pattern.compile("(\\d+)-(\\d+)").matcher(local.get("metrics.reporter.prom.port"));
         assertThat(range.matches()).as("metrics.reporter.prom.port is a range").isTrue();
         JsonNode prometheus = Manifests.yaml(PROMETHEUS);
-        JsonNode localJob = scrapeJob(prometheus, "flink-local");
+        JsonNode localJob = scrapeJob(prometheus, PROMETHEUS, "flink-local");
+        // The local file loads in any Prometheus: static targets only (builds without Kubernetes
+        // service discovery, e.g. Debian's, refuse a file with kubernetes_sd_configs).
+        for (JsonNode job : prometheus.path("scrape_configs")) {
+            job.fieldNames().forEachRemaining(field -> assertThat(field).as("local scrape config field")
+                    .isIn("job_name", "static_configs", "scrape_interval", "metrics_path", "relabel_configs"));
+        }
         List<String> targets = Manifests.strings(localJob.path("static_configs").get(0).path("targets"));
         int first = Integer.parseInt(range.group(1));
         assertThat(targets).contains("localhost:" + first, "localhost:" + (first + 1));
@@ -247,7 +254,7 @@ class DeployManifestsTest {
             declared |= p.path("name").asText().equals("metrics") && p.path("containerPort").asInt() == port;
         }
         assertThat(declared).as("container port 'metrics' = %d", port).isTrue();
-        JsonNode k8sJob = scrapeJob(prometheus, "flink-kubernetes");
+        JsonNode k8sJob = scrapeJob(Manifests.yaml(PROMETHEUS_KUBERNETES), PROMETHEUS_KUBERNETES, "flink-kubernetes");
         String relabel = k8sJob.path("relabel_configs").toString();
         assertThat(relabel).contains("__meta_kubernetes_pod_container_port_name").contains("\"regex\":\"metrics\"");
         assertThat(relabel).contains("\"regex\":\"" + deployment.path("metadata").path("name").asText() + ";");
@@ -255,12 +262,12 @@ class DeployManifestsTest {
                 .contains(deployment.path("metadata").path("namespace").asText());
     }
 
-    private static JsonNode scrapeJob(JsonNode prometheus, String name) {
+    private static JsonNode scrapeJob(JsonNode prometheus, String file, String name) {
         for (JsonNode j : prometheus.path("scrape_configs")) {
             if (name.equals(j.path("job_name").asText())) {
                 return j;
             }
         }
-        throw new AssertionError("no scrape job " + name + " in " + PROMETHEUS);
+        throw new AssertionError("no scrape job " + name + " in " + file);
     }
 }

@@ -6,7 +6,6 @@ import io.dynbatch.job.model.BatchReceipt;
 import io.dynbatch.job.model.ClickEvent;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.FlushToDatabase;
-import io.dynbatch.job.sink.RetryPolicy;
 import io.dynbatch.triggers.AdaptiveBatchTrigger;
 import io.dynbatch.triggers.EndOfInputFlush;
 import io.dynbatch.triggers.KeyJitter;
@@ -63,14 +62,14 @@ public final class ArmPipelines {
                     .sideOutputLateData(TOO_LATE_FOR_WINDOW)
                     .trigger(PurgingTrigger.of(EventTimeTrigger.create())) // late firings carry only the late events
                     .process(new FlushToDatabase<String, TimeWindow>(arm.label(), database,
-                            page -> -1, RetryPolicy.defaults(), false, options.allowedLateness).withConnections(connections))
+                            page -> -1, options.retryPolicy(), false, options.allowedLateness).withConnections(connections))
                     .name(name)
                     .uid(name);
         }
         ShardKeySelector byShard = new ShardKeySelector(shardKeys);
         return batchByShard(events, byShard, trigger(arm, options, byShard),
                 new FlushToDatabase<Integer, GlobalWindow>(arm.label(), database, shardKeys::shardOfKey,
-                        RetryPolicy.defaults(), arm == ArmKind.ADAPTIVE, options.allowedLateness)
+                        options.retryPolicy(), arm == ArmKind.ADAPTIVE, options.allowedLateness)
                         .withConnections(connections))
                 .name(name)
                 .uid(name);

@@ -112,13 +112,17 @@ public final class DynbatchJob {
         DatabaseSchema.ensure(database, totals, options.deadLetterTable, options.reportTable);
     }
 
-    /** Parallelism, key groups and checkpointing (exactly-once barriers) from the options. */
+    /**
+     * Parallelism, key groups and checkpointing (exactly-once barriers) from the options; checkpoints
+     * that time out while a writer waits out a database outage do not fail the job.
+     */
     public static void configure(StreamExecutionEnvironment env, JobOptions options) {
         env.setParallelism(options.parallelism);
         env.setMaxParallelism(options.maxParallelism);
         env.enableCheckpointing(options.checkpointInterval.toMillis());
         env.getCheckpointConfig().setCheckpointTimeout(options.checkpointTimeout.toMillis());
         env.getCheckpointConfig().setMinPauseBetweenCheckpoints(options.checkpointMinPause.toMillis());
+        env.getCheckpointConfig().setTolerableCheckpointFailureNumber(options.tolerableCheckpointFailures());
     }
 
     /**
@@ -142,13 +146,13 @@ public final class DynbatchJob {
     }
 
     static void sinkAbReports(DataStream<ArmIntervalReport> reports, JobOptions options, DatabaseSettings database) {
-        reports.sinkTo(new AbReportTable(options.reportTable).sink(database))
+        reports.sinkTo(new AbReportTable(options.reportTable).sink(database, options.retryPolicy()))
                 .name("ab-report-to-db")
                 .uid("ab-report-to-db");
     }
 
     static void sinkDeadLetters(DataStream<DeadLetter> deadLetters, JobOptions options, DatabaseSettings database) {
-        deadLetters.sinkTo(new DeadLetterTable(options.deadLetterTable).sink(database))
+        deadLetters.sinkTo(new DeadLetterTable(options.deadLetterTable).sink(database, options.retryPolicy()))
                 .name("dead-letters-to-db")
                 .uid("dead-letters-to-db");
     }
@@ -213,12 +217,13 @@ public final class DynbatchJob {
     }
 
     /** Dead letters and A/B reports to their tables; receipts to whatever the caller does with them. */
-    static final class DatabaseSinks implements PipelineSinks {
+    public static final class DatabaseSinks implements PipelineSinks {
         private final JobOptions options;
         private final DatabaseSettings database;
         private final Consumer<DataStream<BatchReceipt>> receiptSink;
 
-        DatabaseSinks(JobOptions options, DatabaseSettings database, Consumer<DataStream<BatchReceipt>> receiptSink) {
+        public DatabaseSinks(JobOptions options, DatabaseSettings database,
+                Consumer<DataStream<BatchReceipt>> receiptSink) {
             this.options = options;
             this.database = database;
             this.receiptSink = receiptSink;

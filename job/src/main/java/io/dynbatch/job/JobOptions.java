@@ -1,5 +1,6 @@
 package io.dynbatch.job;
 
+import io.dynbatch.job.sink.RetryPolicy;
 import io.dynbatch.job.sink.SqlIdentifiers;
 
 import org.apache.flink.util.ParameterTool;
@@ -59,6 +60,11 @@ public final class JobOptions implements Serializable {
             "  --checkpoint-interval D   (default: 10s)",
             "  --checkpoint-timeout D    (default: 2min)",
             "  --checkpoint-min-pause D  minimum pause between checkpoints (default: 1s)",
+            "  --outage-limit D          how long a writer waits for an unreachable database (retrying, the job",
+            "                            backpressured) before its task fails and restarts (default: 5min)",
+            "  --tolerable-checkpoint-failures N  checkpoints that may fail in a row, e.g. timing out during a",
+            "                            database outage, before the job fails over (default: as many as the",
+            "                            outage limit can cause, outage-limit / checkpoint-timeout + 2, at least 3)",
             "  --web-ports RANGE         web UI port(s) of the embedded cluster, first free one wins (default: 8081-8099)",
             "  --results FILE            summary CSV (default: results/demo-summary.csv)",
             "  --dry-run                 read and parse/validate only, write nothing (the input's ceiling; flink run only)",
@@ -68,6 +74,7 @@ public final class JobOptions implements Serializable {
             "kafka-starting-offsets", "kafka-properties", "allowed-lateness", "jdbc-url", "jdbc-user", "jdbc-password-env", "table",
             "dead-letter-table", "report-table", "parallelism", "shards", "max-parallelism", "events", "duration", "bursts", "pages", "hot-share",
             "seed", "start-delay", "arms", "ab-mode", "report-interval", "slo", "batch-size", "batch-delay", "jitter", "max-record-bytes", "checkpoint-interval", "checkpoint-timeout", "checkpoint-min-pause",
+            "outage-limit", "tolerable-checkpoint-failures",
             "web-ports", "results", "dry-run", "help");
 
     public String kafkaBootstrap;
@@ -106,6 +113,9 @@ public final class JobOptions implements Serializable {
     public Duration checkpointInterval = Duration.ofSeconds(10);
     public Duration checkpointTimeout = Duration.ofMinutes(2);
     public Duration checkpointMinPause = Duration.ofSeconds(1);
+    public Duration outageLimit = Duration.ofMinutes(5);
+    /** Set by {@code --tolerable-checkpoint-failures}; -1: derived ({@link #tolerableCheckpointFailures()}). */
+    public int tolerableCheckpointFailures = -1;
     public String webPorts = "8081-8099";
     public String results = "results/demo-summary.csv";
     public boolean help;
@@ -211,12 +221,32 @@ public final class JobOptions implements Serializable {
         if (o.checkpointInterval.toMillis() < 10 || o.checkpointTimeout.toMillis() < 10) {
             throw new IllegalArgumentException("--checkpoint-interval and --checkpoint-timeout must be >= 10ms");
         }
+        o.outageLimit = duration(p, "outage-limit", o.outageLimit);
+        o.tolerableCheckpointFailures = intAtLeast(p, "tolerable-checkpoint-failures", -1, 0);
         o.webPorts = p.get("web-ports", o.webPorts);
         if (!o.webPorts.matches("\\d{1,5}(-\\d{1,5})?")) {
             throw new IllegalArgumentException("--web-ports must be a port or a range like 8081-8099");
         }
         o.results = p.get("results", o.results);
         return o;
+    }
+
+    /**
+     * How many checkpoints may fail in a row without failing the job: as set, or enough for an
+     * outage up to the limit (a writer waiting for the database holds the barrier, so each
+     * checkpoint of the outage times out): {@code outageLimit / checkpointTimeout + 2}, at least 3.
+     */
+    public int tolerableCheckpointFailures() {
+        if (tolerableCheckpointFailures >= 0) {
+            return tolerableCheckpointFailures;
+        }
+        long perOutage = outageLimit.toMillis() / Math.max(1, checkpointTimeout.toMillis()) + 2;
+        return (int) Math.max(3, Math.min(1000, perOutage));
+    }
+
+    /** The writers' retry policy: backoff up to 5 s between attempts, for up to {@link #outageLimit}. */
+    public RetryPolicy retryPolicy() {
+        return RetryPolicy.forOutagesUpTo(outageLimit);
     }
 
     /** The arms that run (off: only the first). */

@@ -67,7 +67,7 @@ class ClickstreamToPostgresITCase {
 
             @Override
             public void deadLetters(DataStream<DeadLetter> d) {
-                d.sinkTo(new DeadLetterTable(deadLetterTable).sink(database)).name("dlq");
+                d.sinkTo(new DeadLetterTable(deadLetterTable).sink(database, options.retryPolicy())).name("dlq");
             }
         };
         ClickstreamPipeline.defineWorkflow(env, new ClickstreamGeneratorSource(generator), 1, options, database, sinks);

@@ -2,15 +2,18 @@ package io.dynbatch.job.sink;
 
 import io.dynbatch.job.model.ArmIntervalReport;
 
-import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
-import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
+import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
 
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 
-/** The {@code ab_report} table (one row per arm and interval) and the JdbcSink that fills it. */
+/**
+ * The {@code ab_report} table (one row per arm and interval) and the sink that fills it ({@link
+ * SideTableSink}: at-least-once, rides out outages, never fails the task over a row).
+ */
 public final class AbReportTable {
 
     private final String name;
@@ -31,31 +34,46 @@ public final class AbReportTable {
         }
     }
 
-    public JdbcSink<ArmIntervalReport> sink(DatabaseSettings database) {
-        return JdbcSink.<ArmIntervalReport>builder()
-                .withQueryStatement("INSERT INTO " + name + " (arm, interval_start, interval_s, events, batches, "
-                        + "transactions, rows_written, db_ms, db_ms_per_1k, cost_per_1k, p50_ms, p95_ms, p99_ms, max_ms, "
-                        + "slo_ms, slo_met) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (ps, r) -> {
-                            ps.setString(1, r.arm);
-                            ps.setTimestamp(2, new Timestamp(r.intervalStart));
-                            ps.setInt(3, r.intervalSeconds);
-                            ps.setLong(4, r.events);
-                            ps.setLong(5, r.batches);
-                            ps.setLong(6, r.transactions);
-                            ps.setLong(7, r.rows);
-                            ps.setLong(8, r.dbMillis);
-                            ps.setDouble(9, r.dbMillisPer1kEvents);
-                            ps.setDouble(10, r.costPer1kEvents);
-                            ps.setLong(11, r.p50Millis);
-                            ps.setLong(12, r.p95Millis);
-                            ps.setLong(13, r.p99Millis);
-                            ps.setLong(14, r.maxMillis);
-                            ps.setLong(15, r.sloMillis);
-                            ps.setBoolean(16, r.sloMet);
-                        })
-                .withExecutionOptions(JdbcExecutionOptions.builder().withBatchSize(100).withBatchIntervalMs(1000)
-                        .withMaxRetries(5).build())
-                .buildAtLeastOnce(new EnvPasswordConnectionProvider(database));
+    /** The insert the sink runs. */
+    String insertStatement() {
+        return "INSERT INTO " + name + " (arm, interval_start, interval_s, events, batches, transactions, "
+                + "rows_written, db_ms, db_ms_per_1k, cost_per_1k, p50_ms, p95_ms, p99_ms, max_ms, slo_ms, slo_met) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    }
+
+    /** Binds one report to {@link #insertStatement()}. */
+    static JdbcStatementBuilder<ArmIntervalReport> binder() {
+        return (ps, r) -> {
+            ps.setString(1, r.arm);
+            ps.setTimestamp(2, new Timestamp(r.intervalStart));
+            ps.setInt(3, r.intervalSeconds);
+            ps.setLong(4, r.events);
+            ps.setLong(5, r.batches);
+            ps.setLong(6, r.transactions);
+            ps.setLong(7, r.rows);
+            ps.setLong(8, r.dbMillis);
+            ps.setDouble(9, r.dbMillisPer1kEvents);
+            ps.setDouble(10, r.costPer1kEvents);
+            ps.setLong(11, r.p50Millis);
+            ps.setLong(12, r.p95Millis);
+            ps.setLong(13, r.p99Millis);
+            ps.setLong(14, r.maxMillis);
+            ps.setLong(15, r.sloMillis);
+            ps.setBoolean(16, r.sloMet);
+        };
+    }
+
+    /** A report the database refused, with the arm label printable and the interval start clamped. */
+    static ArmIntervalReport residue(ArmIntervalReport r) {
+        ArmIntervalReport c = r.copy();
+        c.arm = Residue.printable(r.arm);
+        c.intervalStart = Residue.timestamp(r.intervalStart);
+        return c;
+    }
+
+    /** The sink: batches of up to 100 reports, written at least every second and before every checkpoint. */
+    public SideTableSink<ArmIntervalReport> sink(DatabaseSettings database, RetryPolicy retryPolicy) {
+        return new SideTableSink<>(database, new TableRows<>(name, insertStatement(), binder(), AbReportTable::residue),
+                100, Duration.ofSeconds(1), retryPolicy);
     }
 }

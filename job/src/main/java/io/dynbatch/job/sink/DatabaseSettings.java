@@ -50,12 +50,20 @@ public final class DatabaseSettings implements Serializable {
         return new DatabaseSettings(url, user, passwordEnv, table);
     }
 
-    /** Connection options for flink-connector-jdbc's connection providers and sinks. */
+    /**
+     * Connection options for flink-connector-jdbc's connection providers. Unless the URL says
+     * otherwise, connecting gives up after 10 s and a statement whose server stopped answering (a
+     * network partition rather than a refused connection) after 120 s, as a lost connection the
+     * writers retry: a write never hangs longer than Flink waits for a cancelled task (180 s)
+     * before it kills the TaskManager.
+     */
     public JdbcConnectionOptions connectionOptions() {
         JdbcConnectionOptions.JdbcConnectionOptionsBuilder b = new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
                 .withUrl(url)
                 .withDriverName("org.postgresql.Driver")
-                .withConnectionCheckTimeoutSeconds(10);
+                .withConnectionCheckTimeoutSeconds(10)
+                .withProperty("connectTimeout", "10")
+                .withProperty("socketTimeout", "120");
         if (user != null) {
             b.withUsername(user);
         }

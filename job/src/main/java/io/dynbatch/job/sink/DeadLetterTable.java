@@ -2,21 +2,21 @@ package io.dynbatch.job.sink;
 
 import io.dynbatch.job.model.DeadLetter;
 
-import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
-import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 
 /**
- * The dead-letter table (every refused record with its reason and truncated payload) and the
- * flink-connector-jdbc sink that fills it. The sink is at-least-once, so after a failover it may
- * insert a dead letter again; a dead letter with a {@link DeadLetter#dedupeKey} is still recorded
- * once ({@code ON CONFLICT (dedupe_key) DO NOTHING} on a unique index), one without a key (NULL:
- * never conflicts) may be recorded twice, never lost.
+ * The dead-letter table (every refused record with its reason and truncated payload) and the sink
+ * that fills it ({@link SideTableSink}: rides out outages, never fails the task over a row). The
+ * sink is at-least-once, so after a failover it may insert a dead letter again; a dead letter with a
+ * {@link DeadLetter#dedupeKey} is still recorded once ({@code ON CONFLICT (dedupe_key) DO NOTHING}
+ * on a unique index), one without a key (NULL: never conflicts) may be recorded twice, never lost.
+ * A dead letter the database refuses on content is recorded as its {@link #residue}.
  */
 public final class DeadLetterTable {
 
@@ -68,14 +68,30 @@ public final class DeadLetterTable {
         };
     }
 
-    public JdbcSink<DeadLetter> sink(DatabaseSettings database) {
-        return JdbcSink.<DeadLetter>builder()
-                .withQueryStatement(insertStatement(), binder())
-                .withExecutionOptions(JdbcExecutionOptions.builder()
-                        .withBatchSize(200)
-                        .withBatchIntervalMs(500)
-                        .withMaxRetries(5)
-                        .build())
-                .buildAtLeastOnce(new EnvPasswordConnectionProvider(database));
+    /**
+     * A dead letter the database refused, in a form it cannot refuse: the same reason, events and
+     * key, text that is not printable ASCII hex-encoded ({@link Residue}), the time clamped. Replays
+     * give the same residue (the key still deduplicates).
+     */
+    static DeadLetter residue(DeadLetter d) {
+        DeadLetter r = new DeadLetter();
+        r.reason = Residue.printable(d.reason);
+        r.detail = "residue (the database refused the dead letter as it was): " + Residue.printable(d.detail);
+        r.payload = Residue.printable(d.payload);
+        r.payloadLength = d.payloadLength;
+        r.refusedAt = Residue.timestamp(d.refusedAt);
+        r.events = d.events;
+        r.dedupeKey = Residue.printable(d.dedupeKey);
+        return r;
+    }
+
+    /** How the sink writes this table's rows. */
+    TableRows<DeadLetter> rows() {
+        return new TableRows<>(name, insertStatement(), binder(), DeadLetterTable::residue);
+    }
+
+    /** The sink: batches of up to 200 rows, written at least every 500 ms and before every checkpoint. */
+    public SideTableSink<DeadLetter> sink(DatabaseSettings database, RetryPolicy retryPolicy) {
+        return new SideTableSink<>(database, rows(), 200, Duration.ofMillis(500), retryPolicy);
     }
 }

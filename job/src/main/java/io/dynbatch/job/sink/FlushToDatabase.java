@@ -23,8 +23,6 @@ import org.apache.flink.streaming.api.windowing.windows.Window;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,8 +37,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * written as absolute values through {@link TotalsTable}'s monotone upsert, so a replay after a
  * failure never double-counts and never lowers a total; the state is updated only after the
  * commit. Database trouble is handled by {@link ResilientBatchWriter}: transient errors are
- * retried with backoff behind a circuit breaker (the task thread waits: backpressure, nothing
- * dropped), a poison row is isolated by bisection and goes to {@link #REJECTED_ROWS} with its
+ * retried with backoff behind a circuit breaker for up to the retry policy's outage limit (the task
+ * thread waits: backpressure, nothing dropped; checkpoints time out meanwhile), a poison row is isolated by bisection and goes to {@link #REJECTED_ROWS} with its
  * reason while the rest commits, and anything else fails the task so Flink restarts it from the
  * last checkpoint.
  *
@@ -144,7 +142,7 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
         writeMillis = group.histogram("writeMillis", new DescriptiveStatisticsHistogram(1024));
         rejectedRows = group.counter("rejectedRows");
         prunedRows = group.counter("prunedRows");
-        group.gauge("circuitBreakerState", () -> writer.breaker().state().code());
+        OutageGauges.register(group, writer.transactions());
     }
 
     @Override
@@ -263,29 +261,7 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
         return r;
     }
 
-    /** flink-connector-jdbc's connection provider as the writer's connection source. */
-    private static final class ProviderConnections implements ResilientBatchWriter.Connections {
-        private final SimpleJdbcConnectionProvider provider;
-
-        ProviderConnections(SimpleJdbcConnectionProvider provider) {
-            this.provider = provider;
-        }
-
-        @Override
-        public Connection get() throws SQLException {
-            try {
-                return provider.getOrEstablishConnection();
-            } catch (ClassNotFoundException e) {
-                throw new IllegalStateException("PostgreSQL JDBC driver missing from the job jar", e);
-            }
-        }
-
-        @Override
-        public void reset() {
-            provider.closeConnection();
-        }
-    }
-
+    /** Closes the connection; never throws (a task failing or cancelled in an outage closes cleanly). */
     @Override
     public void close() {
         if (connections != null) {

@@ -32,6 +32,28 @@ final class FlinkRest {
         return get("/jobs/" + job + "/checkpoints").path("counts").path("completed").asLong(0);
     }
 
+    long failedCheckpoints(JobID job) throws Exception {
+        return get("/jobs/" + job + "/checkpoints").path("counts").path("failed").asLong(0);
+    }
+
+    /** The job's exception history, newest first: one stack trace per failure. */
+    java.util.List<String> exceptions(JobID job) throws Exception {
+        java.util.List<String> traces = new java.util.ArrayList<>();
+        for (JsonNode e : get("/jobs/" + job + "/exceptions").path("exceptionHistory").path("entries")) {
+            traces.add(e.path("stacktrace").asText());
+        }
+        return traces;
+    }
+
+    /** The ids of the TaskManagers registered now. */
+    java.util.Set<String> taskManagers() throws Exception {
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        for (JsonNode tm : get("/taskmanagers").path("taskmanagers")) {
+            ids.add(tm.path("id").asText());
+        }
+        return ids;
+    }
+
     /** Checkpoints triggered so far (completed, failed and in progress). */
     long triggeredCheckpoints(JobID job) throws Exception {
         return get("/jobs/" + job + "/checkpoints").path("counts").path("total").asLong(0);

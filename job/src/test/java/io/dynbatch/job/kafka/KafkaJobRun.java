@@ -86,6 +86,33 @@ final class KafkaJobRun {
      */
     static JobClient start(JobOptions options, DatabaseSettings database, Map<TopicPartition, Long> endOffsets,
             String savepoint, String stateBackend) throws Exception {
+        return start(options, database, endOffsets, savepoint, stateBackend, new PipelineSinks() {
+            @Override
+            public void receipts(DataStream<BatchReceipt> receipts) {
+                receipts.sinkTo(new DiscardingSink<>()).name("receipts");
+            }
+
+            @Override
+            public void deadLetters(DataStream<DeadLetter> deadLetters) {
+                deadLetters.sinkTo(new DeadLetterTable(options.deadLetterTable).sink(database, options.retryPolicy()))
+                        .name("dead-letters");
+            }
+        });
+    }
+
+    /**
+     * Starts the job with every sink as in production (dead letters and the A/B report to their
+     * tables; receipts discarded, as on a cluster).
+     */
+    static JobClient startWithProductionSinks(JobOptions options, DatabaseSettings database,
+            Map<TopicPartition, Long> endOffsets) throws Exception {
+        return start(options, database, endOffsets, null, "hashmap", new DynbatchJob.DatabaseSinks(options, database,
+                receipts -> receipts.sinkTo(new DiscardingSink<>()).name("receipts").uid("receipts")));
+    }
+
+    private static JobClient start(JobOptions options, DatabaseSettings database,
+            Map<TopicPartition, Long> endOffsets, String savepoint, String stateBackend, PipelineSinks sinks)
+            throws Exception {
         DynbatchJob.ensureSchema(options, database);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         DynbatchJob.configure(env, options);
@@ -98,18 +125,7 @@ final class KafkaJobRun {
         KafkaSource<RawClick> source = KafkaClickSource.builder(options)
                 .setBounded(OffsetsInitializer.offsets(endOffsets))
                 .build();
-        ClickstreamPipeline.defineWorkflow(env, source, options.parallelism, options, database, new PipelineSinks() {
-            @Override
-            public void receipts(DataStream<BatchReceipt> receipts) {
-                receipts.sinkTo(new DiscardingSink<>()).name("receipts");
-            }
-
-            @Override
-            public void deadLetters(DataStream<DeadLetter> deadLetters) {
-                deadLetters.sinkTo(new DeadLetterTable(options.deadLetterTable).sink(database))
-                        .name("dead-letters");
-            }
-        });
+        ClickstreamPipeline.defineWorkflow(env, source, options.parallelism, options, database, sinks);
         StreamGraph graph = env.getStreamGraph();
         graph.setJobName("kafka-it");
         if (savepoint != null) {

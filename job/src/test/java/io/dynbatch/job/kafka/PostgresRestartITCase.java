@@ -7,7 +7,6 @@ import io.dynbatch.job.sink.TotalsTable;
 import io.dynbatch.job.source.ClickstreamGenerator;
 import io.dynbatch.job.tools.KafkaLoadGenerator;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.test.junit5.InjectMiniCluster;
@@ -18,10 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -45,17 +42,11 @@ class PostgresRestartITCase {
     @TempDir
     Path dataDirectory;
 
-    private EmbeddedPostgres start(int port) throws Exception {
-        return EmbeddedPostgres.builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false).setPort(port)
-                .start();
-    }
-
     @Test
     void totalsStayExactWhenTheDatabaseIsDownDuringCheckpoints(@InjectMiniCluster MiniCluster cluster)
             throws Exception {
-        EmbeddedPostgres postgres = start(0);
-        int port = postgres.getPort();
-        String url = "jdbc:postgresql://localhost:" + port + "/postgres";
+        RestartablePostgres postgres = RestartablePostgres.start(dataDirectory);
+        String url = postgres.url();
         DatabaseSettings database = new DatabaseSettings(url, "postgres", null, "restart_totals");
         KafkaClickstream kafka = KafkaClickstream.create(PARTITIONS, "restart_dead", "--events", "24000",
                 "--duration", "6s", "--pages", "80", "--batch-size", "400", "--batch-delay", "200ms");
@@ -71,12 +62,12 @@ class PostgresRestartITCase {
             CompletableFuture<Void> producing = KafkaJobRun.playInBackground(load, generator);
 
             awaitCondition("rows committed before the restart", Duration.ofSeconds(60),
-                    () -> sumQuietly(url, database.totalsTable()) > 0);
+                    () -> postgres.sumQuietly(database.totalsTable()) > 0);
             long ackedAtStop = load.acked();
             checkpointsAtStop = rest.completedCheckpoints(job.getJobID());
             long triggeredAtStop = rest.triggeredCheckpoints(job.getJobID());
             long stoppedAt = System.nanoTime();
-            postgres.close(); // stop the server; its data directory stays
+            postgres.stop(); // its data directory stays
             awaitCondition("traffic and a checkpoint triggered while the database is down", Duration.ofSeconds(20),
                     () -> load.acked() >= Math.min(generator.totalEvents(), ackedAtStop + 3000)
                             && quietly(() -> rest.triggeredCheckpoints(job.getJobID()) > triggeredAtStop)
@@ -84,7 +75,7 @@ class PostgresRestartITCase {
             checkpointsAtRestart = rest.completedCheckpoints(job.getJobID());
             long triggeredWhileDown = rest.triggeredCheckpoints(job.getJobID()) - triggeredAtStop;
             downMillis = (System.nanoTime() - stoppedAt) / 1_000_000;
-            postgres = start(port);
+            postgres.restart();
 
             producing.get(2, TimeUnit.MINUTES);
             job.getJobExecutionResult().get(3, TimeUnit.MINUTES);
@@ -95,7 +86,7 @@ class PostgresRestartITCase {
                     watcher.polls(), watcher.decreases().size());
         }
         try {
-            try (Connection c = connect(url)) {
+            try (Connection c = postgres.connect()) {
                 Map<RowKey, Long> inDatabase = new TotalsTable(database.totalsTable()).readAll(c);
                 System.out.printf("Database restart: produced %d, database total %d%n", generator.totalEvents(),
                         inDatabase.values().stream().mapToLong(Long::longValue).sum());
@@ -104,21 +95,6 @@ class PostgresRestartITCase {
             }
         } finally {
             postgres.close();
-        }
-    }
-
-    private static Connection connect(String url) throws Exception {
-        Properties p = new Properties();
-        p.setProperty("user", "postgres");
-        p.setProperty("connectTimeout", "2");
-        return DriverManager.getConnection(url, p);
-    }
-
-    private static long sumQuietly(String url, String table) {
-        try (Connection c = connect(url)) {
-            return new TotalsTable(table).sumEvents(c);
-        } catch (Exception e) {
-            return 0;
         }
     }
 }

@@ -30,6 +30,15 @@ class RetryPolicyTest {
     }
 
     @Test
+    void anOutageLimitBoundsTheTimeSpentFailingNotTheAttempts() {
+        RetryPolicy outages = RetryPolicy.forOutagesUpTo(Duration.ofMinutes(5));
+        assertThat(outages.mayRetryAfter(10_000, 299_999)).isTrue();
+        assertThat(outages.mayRetryAfter(2, 300_000)).isFalse();
+        assertThat(outages.delayAfterAttemptMillis(40, () -> 1.0)).isEqualTo(5_000);
+        assertThat(policy.outageLimitMillis()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void classifiesPostgresErrors() {
         assertThat(SqlErrors.isTransient(new SQLException("refused", "08001"))).isTrue();
         assertThat(SqlErrors.isTransient(new SQLException("deadlock", "40P01"))).isTrue();
