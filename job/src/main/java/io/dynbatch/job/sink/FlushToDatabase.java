@@ -193,14 +193,15 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
     }
 
     /**
-     * A dead letter for a whole row of a batch, carrying the row and its event count. It has no
-     * dedupe key (at-least-once): which events share a batch row depends on processing time, so a
+     * A dead letter for a whole row of a batch, carrying the row, its event count and this arm (in
+     * shadow mode every arm writes every row, so each arm accounts for its own rejections). It has
+     * no dedupe key (at-least-once): which events share a batch row depends on processing time, so a
      * replay may cut the rows differently.
      */
-    private static DeadLetter rowDeadLetter(String reason, String detail, RowKey row, long events, long now) {
+    private DeadLetter rowDeadLetter(String reason, String detail, RowKey row, long events, long now) {
         String payload = "{\"page\":" + jsonString(row.page) + ",\"event_type\":" + jsonString(row.eventType)
                 + ",\"minute\":" + row.minute + ",\"events\":" + events + "}";
-        return new DeadLetter(reason, detail, payload, now, events);
+        return new DeadLetter(reason, detail, payload, now, events).withArm(arm);
     }
 
     private static String jsonString(String s) {
