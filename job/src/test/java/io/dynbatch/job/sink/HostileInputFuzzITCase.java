@@ -12,6 +12,9 @@ import io.dynbatch.job.parse.ParseResult;
 import io.dynbatch.job.text.StorableText;
 import io.dynbatch.job.text.StrictUtf8;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -23,8 +26,10 @@ import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.BeforeProperty;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -42,7 +47,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>The seed is fixed ({@link #SEED}); the tries per property come from {@code jqwik.tries.default}
  * ({@code junit-platform.properties}: 2,000 in {@code mvn verify}), more on demand, e.g. {@code mvn -B
  * -pl job -am verify -Dit.test=HostileInputFuzzITCase -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
- * -Djqwik.tries.default=200000}.
+ * -Dfailsafe.failIfNoSpecifiedTests=false -Djqwik.tries.default=100000} (see {@code docs/bad-input.md}).
  */
 class HostileInputFuzzITCase {
 
@@ -89,7 +94,7 @@ class HostileInputFuzzITCase {
 
     @Property(seed = SEED)
     void aMutatedRecordIsAnEventOrADeadLetterThatTheDatabaseStores(@ForAll("mutatedRecords") Fuzzed fuzzed)
-            throws SQLException {
+            throws SQLException, IOException {
         byte[] bytes = fuzzed.bytes();
         String text = StrictUtf8.decodeOrNull(bytes); // as KafkaRawClickDeserializer does
         String origin = "fuzz:" + (++tries);
@@ -103,6 +108,8 @@ class HostileInputFuzzITCase {
             assertThat(result.event().page.length()).isBetween(1, ClickEventParser.MAX_PAGE_CHARS);
             assertThat(EventType.fromWireName(result.event().eventType)).isPresent();
             assertThat(result.event().ingestTime).isBetween(ClickEventParser.EARLIEST_INGEST_MILLIS, NOW + 60_000);
+            assertThat(fieldNames(text)).as("an accepted record has each field once").hasSize(5)
+                    .doesNotHaveDuplicates();
         } else {
             DeadLetter d = result.deadLetter();
             Statistics.label("outcome").collect(d.reason);
@@ -115,7 +122,7 @@ class HostileInputFuzzITCase {
 
     @Property(seed = SEED)
     void anyTextInARecordIsAnEventOrADeadLetterThatTheDatabaseStores(@ForAll("anyText") String inserted,
-            @ForAll("records") byte[] record, @ForAll int at) throws SQLException {
+            @ForAll("records") byte[] record, @ForAll int at) throws SQLException, IOException {
         // The generator's path: text that never was bytes, so it may hold unpaired surrogates.
         String valid = new String(record, java.nio.charset.StandardCharsets.UTF_8);
         int i = Math.floorMod(at, valid.length() + 1);
@@ -126,6 +133,7 @@ class HostileInputFuzzITCase {
             Statistics.collect("valid event");
             assertThat(StorableText.isStorable(result.event().page)).isTrue();
             assertThat(StorableText.isStorable(result.event().eventType)).isTrue();
+            assertThat(fieldNames(text)).hasSize(5).doesNotHaveDuplicates();
         } else {
             Statistics.collect(result.deadLetter().reason);
             assertThat(REASONS).contains(result.deadLetter().reason);
@@ -153,6 +161,19 @@ class HostileInputFuzzITCase {
             assertThat(r.isOk() ? "" : r.deadLetter().reason).as(c.name() + (r.isOk() ? "" : ": " + r.deadLetter().detail))
                     .isEqualTo(c.reason());
         }
+    }
+
+    /** Every field name of a JSON text, as a lenient reader (no duplicate detection) sees them. */
+    private static List<String> fieldNames(String json) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (JsonParser p = new JsonFactory().createParser(json)) {
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t == JsonToken.FIELD_NAME) {
+                    names.add(p.currentName());
+                }
+            }
+        }
+        return names;
     }
 
     private void store(DeadLetter d) throws SQLException {
