@@ -21,7 +21,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.Serializable;
 import java.util.Iterator;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
 
@@ -94,7 +93,7 @@ public final class ClickEventParser implements Serializable {
             return ParseResult.refused(DeadLetter.ofBytes("oversized_record", overLimit(), bytes, now));
         }
         int at = StrictUtf8.firstInvalidByte(bytes);
-        String detail = at < 0 ? "not UTF-8" // cannot happen: the source passes on only bytes that are not
+        String detail = at < 0 ? "not UTF-8" // not reached: the source passes on as bytes only what is not UTF-8
                 : String.format("not UTF-8: byte 0x%02x at offset %d", bytes[at] & 0xff, at);
         return ParseResult.refused(DeadLetter.ofBytes("invalid_utf8", detail, bytes, now));
     }
@@ -112,22 +111,23 @@ public final class ClickEventParser implements Serializable {
         }
         int unstorable = StorableText.firstUnstorable(raw);
         if (unstorable >= 0) {
-            return refuse("unstorable_text", describe(raw.charAt(unstorable)) + " at offset " + unstorable, raw, now);
+            return refuse("unstorable_text", UnstorableJsonText.describe(raw.charAt(unstorable)) + " at offset "
+                    + unstorable, raw, now);
         }
         JsonNode node;
         try {
             node = mapper().readTree(raw);
         } catch (StreamConstraintsException e) {
-            return refuse(e.getMessage().contains("nesting depth") ? "too_deeply_nested" : "malformed_json",
-                    e.getOriginalMessage(), raw, now);
-        } catch (JsonProcessingException e) {
+            boolean tooDeep = String.valueOf(e.getOriginalMessage()).contains("nesting depth");
+            return refuse(tooDeep ? "too_deeply_nested" : "malformed_json", e.getOriginalMessage(), raw, now);
+        } catch (JsonProcessingException e) { // STRICT_DUPLICATE_DETECTION reports "Duplicate field '<name>'"
             boolean duplicate = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field");
             return refuse(duplicate ? "duplicate_field" : "malformed_json", e.getOriginalMessage(), raw, now);
         }
         if (!(node instanceof ObjectNode)) {
             return refuse("malformed_json", "not a JSON object", raw, now);
         }
-        String escaped = firstUnstorableText(node, "");
+        String escaped = UnstorableJsonText.find(node);
         if (escaped != null) {
             return refuse("unstorable_text", escaped, raw, now);
         }
@@ -160,42 +160,10 @@ public final class ClickEventParser implements Serializable {
                 node.get("event_id").longValue(), page, type, node.get("user_id").longValue(), ingest));
     }
 
-    /**
-     * Where a field name or string value, once its JSON escapes are decoded, holds text PostgreSQL
-     * cannot store (a JSON escape of NUL or of a lone surrogate), or null if none does. Depth is bounded by the reader.
-     */
-    private static String firstUnstorableText(JsonNode node, String path) {
-        if (node.isTextual()) {
-            int at = StorableText.firstUnstorable(node.textValue());
-            return at < 0 ? null : describe(node.textValue().charAt(at)) + " (escaped) in the value of '" + path + "'";
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            int at = StorableText.firstUnstorable(field.getKey());
-            if (at >= 0) {
-                return describe(field.getKey().charAt(at)) + " (escaped) in a field name";
-            }
-            String inside = firstUnstorableText(field.getValue(), quote(field.getKey()));
-            if (inside != null) {
-                return inside;
-            }
-        }
-        for (int i = 0; node.isArray() && i < node.size(); i++) {
-            String inside = firstUnstorableText(node.get(i), path + "[" + i + "]");
-            if (inside != null) {
-                return inside;
-            }
-        }
-        return null;
-    }
-
-    private static String describe(char c) {
-        return c == '\u0000' ? "NUL character" : String.format("unpaired surrogate U+%04X", (int) c);
-    }
-
     private String overLimit() {
         return "record over the limit of " + maxRecordChars + " bytes (UTF-8)";
     }
+
     private static String firstTypeProblem(JsonNode node) {
         for (String f : new String[] {"event_id", "user_id", "ingest_ts"}) {
             JsonNode v = node.get(f);

@@ -55,8 +55,10 @@ public final class DeadLetterTable {
                     + "detail_encoding text NOT NULL DEFAULT 'text', "
                     + "arm text)");
             s.execute("ALTER TABLE " + name + " ADD COLUMN IF NOT EXISTS dedupe_key text");
-            s.execute("ALTER TABLE " + name + " ADD COLUMN IF NOT EXISTS payload_encoding text NOT NULL DEFAULT 'text'");
-            s.execute("ALTER TABLE " + name + " ADD COLUMN IF NOT EXISTS detail_encoding text NOT NULL DEFAULT 'text'");
+            s.execute("ALTER TABLE " + name + " ADD COLUMN IF NOT EXISTS payload_encoding text NOT NULL "
+                    + "DEFAULT 'text'");
+            s.execute("ALTER TABLE " + name + " ADD COLUMN IF NOT EXISTS detail_encoding text NOT NULL "
+                    + "DEFAULT 'text'");
             s.execute("ALTER TABLE " + name + " ADD COLUMN IF NOT EXISTS arm text");
             s.execute("CREATE UNIQUE INDEX IF NOT EXISTS " + dedupeIndex + " ON " + name + " (dedupe_key)");
         }
@@ -73,8 +75,8 @@ public final class DeadLetterTable {
     static JdbcStatementBuilder<DeadLetter> binder() {
         return (ps, d) -> {
             StorableText.Encoded detail = StorableText.encode(d.detail);
-            StorableText.Encoded payload = StorableText.HEX.equals(d.payloadEncoding) && StorableText.isStorable(d.payload)
-                    ? new StorableText.Encoded(d.payload, StorableText.HEX)
+            boolean hex = StorableText.HEX.equals(d.payloadEncoding) && StorableText.isStorable(d.payload);
+            StorableText.Encoded payload = hex ? new StorableText.Encoded(d.payload, StorableText.HEX)
                     : StorableText.encode(d.payload);
             ps.setString(1, StorableText.storable(d.reason == null ? "unknown" : d.reason));
             ps.setString(2, detail.text());
