@@ -12,20 +12,29 @@ CREATE TABLE IF NOT EXISTS click_totals (
 );
 
 -- Every record the job refused, with why (payload truncated to 2048 chars). A dead letter that stands
--- for input records has a replay-stable dedupe_key (its source position, or late:<event_id>), so it is
--- recorded once after failovers (INSERT ... ON CONFLICT (dedupe_key) DO NOTHING); rows the database
--- rejected have none (NULL never conflicts: at-least-once).
+-- for input records has a replay-stable dedupe_key (its source position, or late:<event_id>:<ingest_ts>),
+-- so it is recorded once after failovers (INSERT ... ON CONFLICT (dedupe_key) DO NOTHING); rows the
+-- database rejected have none (NULL never conflicts: at-least-once). Texts PostgreSQL cannot store
+-- (NUL, unpaired surrogates) are escaped (\uXXXX, backslashes doubled) and the *_encoding columns say
+-- so: text, escaped, or hex (a payload that was not UTF-8). arm: the A/B arm of a dead letter only that
+-- arm produced (a rejected row), NULL for every arm's input. See docs/bad-input.md.
 CREATE TABLE IF NOT EXISTS dead_letters (
-    id              bigserial   PRIMARY KEY,
-    reason          text        NOT NULL,
-    detail          text,
-    payload         text,
-    payload_length  integer     NOT NULL,
-    refused_at      timestamptz NOT NULL,
-    events          bigint      NOT NULL DEFAULT 1,  -- events it stands for (a rejected row: its count)
-    recorded_at     timestamptz NOT NULL DEFAULT now(),
-    dedupe_key      text
+    id               bigserial   PRIMARY KEY,
+    reason           text        NOT NULL,
+    detail           text,
+    payload          text,
+    payload_length   integer     NOT NULL,
+    refused_at       timestamptz NOT NULL,
+    events           bigint      NOT NULL DEFAULT 1,  -- events it stands for (a rejected row: its count)
+    recorded_at      timestamptz NOT NULL DEFAULT now(),
+    dedupe_key       text,
+    payload_encoding text        NOT NULL DEFAULT 'text',
+    detail_encoding  text        NOT NULL DEFAULT 'text',
+    arm              text
 );
--- Upgrades a table created before dedupe keys (the job does the same at start-up).
+-- Upgrades a table created before these columns (the job does the same at start-up).
 ALTER TABLE dead_letters ADD COLUMN IF NOT EXISTS dedupe_key text;
+ALTER TABLE dead_letters ADD COLUMN IF NOT EXISTS payload_encoding text NOT NULL DEFAULT 'text';
+ALTER TABLE dead_letters ADD COLUMN IF NOT EXISTS detail_encoding text NOT NULL DEFAULT 'text';
+ALTER TABLE dead_letters ADD COLUMN IF NOT EXISTS arm text;
 CREATE UNIQUE INDEX IF NOT EXISTS dead_letters_dedupe_key ON dead_letters (dedupe_key);

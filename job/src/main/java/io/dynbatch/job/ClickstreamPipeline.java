@@ -92,7 +92,8 @@ public final class ClickstreamPipeline {
             deadLetters = deadLetters.union(armReceipts.getSideOutput(FlushToDatabase.REJECTED_ROWS));
             if (arm == ArmKind.TUMBLING_1MIN) {
                 deadLetters = deadLetters.union(armReceipts.getSideOutput(ArmPipelines.TOO_LATE_FOR_WINDOW)
-                        .map(e -> RouteLateEvents.deadLetterFor(e, "dropped by the 1-minute window as late"))
+                        .map(e -> RouteLateEvents.deadLetterFor(e, "dropped by the 1-minute window as late")
+                                .withArm(arm.label()))
                         .returns(DeadLetter.class)
                         .name("window-late-to-dead-letters")
                         .uid("window-late-to-dead-letters"));

@@ -1,5 +1,6 @@
 package io.dynbatch.job;
 
+import io.dynbatch.job.parse.ClickEventParser;
 import io.dynbatch.job.sink.RetryPolicy;
 import io.dynbatch.job.sink.SqlIdentifiers;
 
@@ -109,7 +110,7 @@ public final class JobOptions implements Serializable {
     public long batchSize = 5_000;
     public Duration batchDelay = Duration.ofSeconds(1);
     public Duration jitter = Duration.ofMillis(100);
-    public int maxRecordBytes = 4096;
+    public int maxRecordBytes = ClickEventParser.DEFAULT_MAX_RECORD_BYTES;
     public Duration checkpointInterval = Duration.ofSeconds(10);
     public Duration checkpointTimeout = Duration.ofMinutes(2);
     public Duration checkpointMinPause = Duration.ofSeconds(1);

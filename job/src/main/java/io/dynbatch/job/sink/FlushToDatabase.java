@@ -9,6 +9,8 @@ import io.dynbatch.job.model.RowKey;
 import io.dynbatch.triggers.FlushTarget;
 import io.dynbatch.triggers.SinkFeedback;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -221,18 +223,20 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
     }
 
     /**
-     * A dead letter for a whole row of a batch, carrying the row and its event count. It has no
-     * dedupe key (at-least-once): which events share a batch row depends on processing time, so a
+     * A dead letter for a whole row of a batch, carrying the row, its event count and this arm (in
+     * shadow mode every arm writes every row, so each arm accounts for its own rejections). It has
+     * no dedupe key (at-least-once): which events share a batch row depends on processing time, so a
      * replay may cut the rows differently.
      */
-    private static DeadLetter rowDeadLetter(String reason, String detail, RowKey row, long events, long now) {
+    private DeadLetter rowDeadLetter(String reason, String detail, RowKey row, long events, long now) {
         String payload = "{\"page\":" + jsonString(row.page) + ",\"event_type\":" + jsonString(row.eventType)
                 + ",\"minute\":" + row.minute + ",\"events\":" + events + "}";
-        return new DeadLetter(reason, detail, payload, now, events);
+        return new DeadLetter(reason, detail, payload, now, events).withArm(arm);
     }
 
+    /** {@code s} as a JSON string literal (quotes, backslashes and control characters escaped). */
     private static String jsonString(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + "\"";
     }
 
     /** The receipt of a commit; its latency histogram holds one value per event of the {@code committed} rows. */

@@ -12,8 +12,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +35,7 @@ import java.util.function.LongFunction;
  */
 public final class KafkaLoadGenerator implements AutoCloseable {
 
-    private final KafkaProducer<String, String> producer;
+    private final KafkaProducer<String, byte[]> producer;
     private final String topic;
     private final int partitions;
     private final AtomicLong acked = new AtomicLong();
@@ -48,7 +50,7 @@ public final class KafkaLoadGenerator implements AutoCloseable {
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
-        this.producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+        this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         this.topic = topic;
         this.partitions = partitions;
     }
@@ -97,8 +99,16 @@ public final class KafkaLoadGenerator implements AutoCloseable {
      * at a time. Asynchronous; see {@link #flushAndCheck}.
      */
     public void send(String json) {
+        sendBytes(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Sends the next record's value as it is (any bytes; null: a record without a value), like
+     * {@link #send(String)}.
+     */
+    public void sendBytes(byte[] value) {
         int partition = (int) (sent++ % partitions);
-        producer.send(new ProducerRecord<>(topic, partition, null, json), (meta, error) -> {
+        producer.send(new ProducerRecord<>(topic, partition, null, value), (meta, error) -> {
             if (error != null) {
                 firstError.compareAndSet(null, error);
             } else {
@@ -130,6 +140,13 @@ public final class KafkaLoadGenerator implements AutoCloseable {
      */
     public void play(ClickstreamGenerator generator, boolean printProgress, LongFunction<List<String>> extraAfter)
             throws InterruptedException {
+        playWithRawExtras(generator, printProgress, i -> extraAfter.apply(i).stream()
+                .map(json -> json.getBytes(StandardCharsets.UTF_8)).toList());
+    }
+
+    /** Like {@link #play(ClickstreamGenerator, boolean, LongFunction)}, the extra records given as raw values. */
+    public void playWithRawExtras(ClickstreamGenerator generator, boolean printProgress,
+            LongFunction<List<byte[]>> extraAfter) throws InterruptedException {
         long lastPrint = System.currentTimeMillis();
         for (long i = 0; i < generator.totalEvents(); i++) {
             long wait = generator.dueAt(i) - System.currentTimeMillis();
@@ -137,7 +154,7 @@ public final class KafkaLoadGenerator implements AutoCloseable {
                 Thread.sleep(wait); // pacing the producer to the traffic profile, not waiting for a result
             }
             send(generator.json(i));
-            extraAfter.apply(i).forEach(this::send);
+            extraAfter.apply(i).forEach(this::sendBytes);
             long now = System.currentTimeMillis();
             if (printProgress && now - lastPrint >= 2_000) {
                 lastPrint = now;

@@ -58,4 +58,14 @@ final class FlinkRest {
     long triggeredCheckpoints(JobID job) throws Exception {
         return get("/jobs/" + job + "/checkpoints").path("counts").path("total").asLong(0);
     }
+
+    /** The job's state, e.g. {@code FINISHED}. */
+    String jobState(JobID job) throws Exception {
+        return get("/jobs/" + job).path("state").asText();
+    }
+
+    /** Task failures the job has seen (its exception history, as the web UI's Exceptions tab shows it). */
+    long taskFailures(JobID job) throws Exception {
+        return get("/jobs/" + job + "/exceptions").path("exceptionHistory").path("entries").size();
+    }
 }

@@ -1,6 +1,7 @@
 package io.dynbatch.job.parse;
 
 import io.dynbatch.job.model.ClickEvent;
+import io.dynbatch.job.model.DeadLetter;
 import io.dynbatch.job.model.RawClick;
 
 import org.junit.jupiter.api.Test;
@@ -79,5 +80,86 @@ class ClickEventParserTest {
         assertThat(r.deadLetter().reason).isEqualTo("oversized_record");
         assertThat(r.deadLetter().payloadLength).isEqualTo(huge.length());
         assertThat(r.deadLetter().payload).hasSize(2048);
+    }
+
+    private static String record(String page, String type) {
+        return "{\"event_id\":1,\"page\":" + page + ",\"event_type\":" + type + ",\"user_id\":1,\"ingest_ts\":"
+                + NOW + "}";
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+        "unstorable_text    | " + "escaped NUL in event_type | {\"event_id\":1,\"page\":\"/p\",\"event_type\":\"vi\\u0000ew\",\"user_id\":1,\"ingest_ts\":1}",
+        "unstorable_text    | escaped NUL in a field name | {\"event_id\":1,\"pa\\u0000ge\":\"/p\"}",
+        "unstorable_text    | escaped NUL in page | {\"event_id\":1,\"page\":\"/p/\\u0000\",\"event_type\":\"view\",\"user_id\":1,\"ingest_ts\":1}",
+        "unstorable_text    | escaped lone high surrogate | {\"event_id\":1,\"page\":\"/p/\\ud800\",\"event_type\":\"view\",\"user_id\":1,\"ingest_ts\":1}",
+        "unstorable_text    | escaped reversed pair | {\"event_id\":1,\"page\":\"/p/\\udc00\\ud800\",\"event_type\":\"view\",\"user_id\":1,\"ingest_ts\":1}",
+        "unstorable_text    | escaped NUL in a nested value | {\"x\":[{\"y\":\"\\u0000\"}]}",
+        "duplicate_field    | page twice | {\"event_id\":1,\"page\":\"/p/1\",\"page\":\"/p/2\",\"event_type\":\"view\",\"user_id\":1,\"ingest_ts\":1}",
+        "duplicate_field    | a nested key twice | {\"x\":{\"a\":1,\"a\":2}}",
+        "too_deeply_nested  | nine levels | {\"x\":[[[[[[[[1]]]]]]]]}",
+        "wrong_type         | event_id beyond 64 bits | {\"event_id\":9223372036854775808,\"page\":\"/p\",\"event_type\":\"view\",\"user_id\":1,\"ingest_ts\":1}",
+        "wrong_type         | event_id 1e400 | {\"event_id\":1e400,\"page\":\"/p\",\"event_type\":\"view\",\"user_id\":1,\"ingest_ts\":1}",
+        "malformed_json     | empty | ''",
+    })
+    void refusesWhatTheDatabaseCannotStoreOrWouldAlter(String reason, String what, String raw) {
+        ParseResult r = parser.parse(new RawClick(raw, "kafka:clicks:0:1"), () -> NOW);
+        assertThat(r.isOk()).isFalse();
+        assertThat(r.deadLetter().reason).as(r.deadLetter().detail).isEqualTo(reason);
+        assertThat(r.deadLetter().dedupeKey).isEqualTo("kafka:clicks:0:1");
+    }
+
+    @Test
+    void rawNulAndUnpairedSurrogatesAreRefusedBeforeParsing() {
+        String nul = record("\"/p/1\"", "\"view\"").replace("{", "{\u0000");
+        assertThat(parser.parse(nul, () -> NOW).deadLetter().detail).isEqualTo("NUL character at offset 1");
+        String lone = record("\"/p/\uD800\"", "\"view\"");
+        assertThat(parser.parse(lone, () -> NOW).deadLetter().reason).isEqualTo("unstorable_text");
+    }
+
+    @Test
+    void nestingUpToTheLimitIsReadAndRefusedOnlyForTheSchema() {
+        String eight = "{\"x\":" + "[".repeat(7) + "1" + "]".repeat(7) + "}";
+        assertThat(parser.parse(eight, () -> NOW).deadLetter().reason).isEqualTo("unknown_field");
+        String deep = "[".repeat(3000) + "]".repeat(3000);
+        assertThat(new ClickEventParser(8192, 0).parse(deep, () -> NOW).deadLetter().reason).isEqualTo("too_deeply_nested");
+    }
+
+    @Test
+    void invalidUtf8IsRefusedWithItsBytesAsHex() {
+        byte[] bytes = "{\"page\":\"/p/1\u00c3(x\"}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1); // C3 28
+        ParseResult r = parser.parse(RawClick.notUtf8(bytes, "kafka:clicks:0:2"), () -> NOW);
+        assertThat(r.deadLetter().reason).isEqualTo("invalid_utf8");
+        assertThat(r.deadLetter().detail).isEqualTo("not UTF-8: byte 0xc3 at offset 13");
+        assertThat(r.deadLetter().payloadEncoding).isEqualTo("hex");
+        assertThat(io.dynbatch.job.text.StorableText.unhex(r.deadLetter().payload)).containsExactly(bytes);
+        assertThat(r.deadLetter().payloadLength).isEqualTo(bytes.length);
+        assertThat(r.deadLetter().dedupeKey).isEqualTo("kafka:clicks:0:2");
+
+        byte[] huge = new byte[5000];
+        java.util.Arrays.fill(huge, (byte) 0xff);
+        DeadLetter d = new ClickEventParser(4096, 0).parse(RawClick.notUtf8(huge, "k"), () -> NOW).deadLetter();
+        assertThat(d.reason).isEqualTo("oversized_record");
+        assertThat(d.payload).hasSize(DeadLetter.MAX_PAYLOAD_CHARS);
+        assertThat(d.payloadLength).isEqualTo(5000);
+    }
+
+    @Test
+    void pagesUpToTheLimitAreAcceptedAndValidSurrogatePairsToo() {
+        String page = "/" + "\uD83D\uDE00".repeat(255) + "x"; // 512 chars
+        ClickEventParser roomy = new ClickEventParser(ClickEventParser.DEFAULT_MAX_RECORD_BYTES, 60_000);
+        ParseResult r = roomy.parse(record("\"" + page + "\"", "\"view\""), () -> NOW);
+        assertThat(r.isOk()).as(String.valueOf(r.deadLetter())).isTrue();
+        assertThat(r.event().page).isEqualTo(page);
+        ParseResult over = roomy.parse(record("\"" + page + "y\"", "\"view\""), () -> NOW);
+        assertThat(over.deadLetter().reason).isEqualTo("invalid_value");
+    }
+
+    @Test
+    void aTruncatedPayloadNeverEndsInHalfASurrogatePair() {
+        String huge = "{\"page\":\"" + "\uD83D\uDE00".repeat(3000) + "\"}";
+        DeadLetter d = new ClickEventParser(100_000, 0).parse("xy" + huge, () -> NOW).deadLetter();
+        assertThat(d.payload).hasSize(DeadLetter.MAX_PAYLOAD_CHARS - 1);
+        assertThat(io.dynbatch.job.text.StorableText.isStorable(d.payload)).isTrue();
     }
 }

@@ -53,6 +53,37 @@ class DeadLetterTableITCase {
             insert(c, table, new DeadLetter("late_event", "late", "{}", 1_000).withDedupeKey("late:42"));
 
             assertThat(rows(c, name)).containsExactly("late_event|null", "late_event|null", "late_event|late:42");
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + name
+                    + " WHERE payload_encoding = 'text' AND detail_encoding = 'text' AND arm IS NULL")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("old and new rows: text encodings, no arm").isEqualTo(3);
+            }
+        }
+    }
+
+    @Test
+    void textsPostgresqlWouldRefuseOrAlterAreStoredEscapedAndReadBackExactly() throws Exception {
+        String name = PostgresForTests.uniqueName("dlt_nul");
+        try (Connection c = PostgresForTests.connect(); Statement s = c.createStatement()) {
+            DeadLetterRoundTrip stored = new DeadLetterRoundTrip(c, name); // checks each row decodes to its dead letter
+            stored.add(new DeadLetter("unknown_event_type", "event_type 'vi\u0000ew'",
+                    "{\"event_type\":\"vi\u0000ew\"}", 1_000).withDedupeKey("kafka:clicks:0:1"));
+            stored.add(new DeadLetter("db_rejected_row", "bad \uD800 and \\u0000 as text", "{\"page\":\"/p/\uDC00\"}",
+                    1_000, 3).withDedupeKey("kafka:clicks:0:2").withArm("static"));
+            stored.add(DeadLetter.ofBytes("invalid_utf8", "not UTF-8", new byte[] {0, (byte) 0xc3, 0x28}, 1_000)
+                    .withDedupeKey("kafka:clicks:0:3"));
+            stored.flush();
+            List<String> rows = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT payload_encoding, detail_encoding, payload, arm FROM " + name
+                    + " ORDER BY dedupe_key")) {
+                while (rs.next()) {
+                    rows.add(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4));
+                }
+            }
+            assertThat(rows).containsExactly(
+                    "escaped|escaped|{\"event_type\":\"vi\\u0000ew\"}|null",
+                    "escaped|escaped|{\"page\":\"/p/\\udc00\"}|static",
+                    "hex|text|00c328|null");
         }
     }
 

@@ -68,6 +68,7 @@ class ReceiptLatencyITCase {
             Map<String, Long> deadLettered = new TreeMap<>();
             for (StreamRecord<DeadLetter> letter : harness.getSideOutput(FlushToDatabase.REJECTED_ROWS)) {
                 deadLettered.merge(letter.getValue().reason, letter.getValue().events, Long::sum);
+                assertThat(letter.getValue().arm).as("a batch row's dead letter names its arm").isEqualTo("static");
             }
             assertThat(deadLettered).isEqualTo(Map.of("db_rejected_row", 3L, "late_event", 2L));
 

@@ -33,6 +33,17 @@ class KafkaRawClickDeserializerTest {
         });
     }
 
+    @Test
+    void bytesThatAreNotUtf8AreKeptAsBytesNeverReplaced() {
+        byte[] value = {'{', '"', 0x2f, (byte) 0xc3, 0x28, '"', '}'};
+        List<RawClick> out = deserialize(new ConsumerRecord<>("clicks", 1, 9L, null, value));
+        assertThat(out).singleElement().satisfies(r -> {
+            assertThat(r.payload).isNull();
+            assertThat(r.invalidUtf8).containsExactly(value);
+            assertThat(r.origin).isEqualTo("kafka:clicks:1:9");
+        });
+    }
+
     private static List<RawClick> deserialize(ConsumerRecord<byte[], byte[]> record) {
         List<RawClick> out = new ArrayList<>();
         new KafkaRawClickDeserializer().deserialize(record, new ListCollector<>(out));
