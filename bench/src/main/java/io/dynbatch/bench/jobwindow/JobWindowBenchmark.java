@@ -3,6 +3,7 @@ package io.dynbatch.bench.jobwindow;
 import io.dynbatch.bench.BenchCluster;
 import io.dynbatch.bench.ResultFiles;
 import io.dynbatch.bench.Stats;
+import io.dynbatch.bench.throughput.ThroughputJob;
 import io.dynbatch.job.ArmKind;
 
 import java.io.IOException;
@@ -108,7 +109,7 @@ public final class JobWindowBenchmark {
                 backend, p, records, configs.size(), s.rounds());
         if (s.warmupRecords() > 0) {
             for (Config c : configs) {
-                long warm = Math.max(s.warmupRecords(), (long) JobWindowRun.SHARDS * c.batch);
+                long warm = Math.max(s.warmupRecords(), (long) ThroughputJob.SHARDS * c.batch);
                 runs.add(toRun(backend, p, c, -1, true, runOnce(backend, p, c, warm)));
             }
         }
@@ -137,14 +138,14 @@ public final class JobWindowBenchmark {
                 && r.trigger().equals(trigger) && r.batch() == batch).toList();
     }
 
-    private static Run toRun(String backend, int p, Config c, int round, boolean warmup, JobWindowRun.Result r) {
+    private static Run toRun(String backend, int p, Config c, int round, boolean warmup, ThroughputJob.Result r) {
         return new Run(backend, p, c.label(), c.batch, round, warmup, r.records(), r.seconds(), r.cpuNanosPerRecord());
     }
 
-    private JobWindowRun.Result runOnce(String backend, int p, Config c, long records) throws Exception {
-        JobWindowRun.Result r = JobWindowRun.run(cluster.environment(backend, p), c.trigger, c.batch, records);
-        if (r.eventsOut() != records) {
-            throw new IllegalStateException(c.label() + " n=" + c.batch + " on " + backend + ": " + r.eventsOut() + " of "
+    private ThroughputJob.Result runOnce(String backend, int p, Config c, long records) throws Exception {
+        ThroughputJob.Result r = JobWindowRun.run(cluster.environment(backend, p), c.trigger, c.batch, records);
+        if (r.eventsAtEnd() != records) {
+            throw new IllegalStateException(c.label() + " n=" + c.batch + " on " + backend + ": " + r.eventsAtEnd() + " of "
                     + records + " events came out");
         }
         return r;

@@ -1,6 +1,7 @@
 package io.dynbatch.bench.jobwindow;
 
 import io.dynbatch.bench.throughput.BenchFunctions;
+import io.dynbatch.bench.throughput.ThroughputJob;
 import io.dynbatch.bench.throughput.TriggerVariant;
 import io.dynbatch.job.ArmKind;
 import io.dynbatch.job.ArmPipelines;
@@ -15,9 +16,6 @@ import io.dynbatch.job.sink.RetryPolicy;
 import io.dynbatch.triggers.AdaptiveBatchTrigger;
 import io.dynbatch.triggers.KeyJitter;
 
-import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
@@ -35,36 +33,13 @@ import java.time.Duration;
  */
 final class JobWindowRun {
 
-    /** Shards (keys): 2 per subtask at parallelism 2, as the job's default. */
-    static final int SHARDS = 4;
-    /** Distinct pages in the event pool (x 4 event types). */
-    static final int PAGES = 250;
-
     private JobWindowRun() {}
 
-    /** What one run measured. */
-    record Result(long records, long eventsOut, double seconds, long keyedTaskCpuNanos) {
-        double recordsPerSecond() {
-            return records / seconds;
-        }
-
-        double cpuNanosPerRecord() {
-            return (double) keyedTaskCpuNanos / records;
-        }
-    }
-
     /** @param arm the trigger, or null for the keyed-reduce reference */
-    static Result run(StreamExecutionEnvironment env, ArmKind arm, int batchSize, long records) throws Exception {
-        if (records % ((long) SHARDS * Math.max(1, batchSize)) != 0) {
-            throw new IllegalArgumentException("records must be a multiple of shards x batch size");
-        }
-        ShardKeys shardKeys = new ShardKeys(SHARDS, env.getMaxParallelism());
+    static ThroughputJob.Result run(StreamExecutionEnvironment env, ArmKind arm, int batchSize, long records) throws Exception {
+        ShardKeys shardKeys = new ShardKeys(ThroughputJob.SHARDS, env.getMaxParallelism());
         ShardKeySelector byShard = new ShardKeySelector(shardKeys);
-        DataStream<ClickEvent> events = env
-                .fromSource(new NumberSequenceSource(0, records - 1),
-                        WatermarkStrategy.<Long>noWatermarks().withTimestampAssigner((n, ts) -> System.currentTimeMillis()),
-                        "sequence")
-                .map(new BenchFunctions.ToClickEvent(PAGES, shardKeys)).name("to-click-event");
+        DataStream<ClickEvent> events = ThroughputJob.clickEvents(env, records, batchSize, shardKeys);
         if (arm == null) {
             events.keyBy(byShard).reduce(new BenchFunctions.CountingReduce()).name("keyed-reduce")
                     .map(new BenchFunctions.MarkEnd<ClickEvent>(e -> 1L)).name("mark-end")
@@ -80,16 +55,8 @@ final class JobWindowRun {
                     .map(new BenchFunctions.MarkEnd<BatchReceipt>(r -> r.events)).name("mark-end")
                     .sinkTo(new DiscardingSink<>()).name("discard");
         }
-        JobExecutionResult result = env.execute("job-window " + (arm == null ? "keyed-reduce" : arm.label())
-                + " n=" + batchSize);
-        Long start = result.getAccumulatorResult(BenchFunctions.START);
-        Long end = result.getAccumulatorResult(BenchFunctions.END);
-        Long counted = result.getAccumulatorResult(BenchFunctions.EVENTS);
-        Long cpu = result.getAccumulatorResult(BenchFunctions.CPU);
-        if (start == null || end == null || counted == null || end <= start) {
-            throw new IllegalStateException("run produced no timing: start=" + start + " end=" + end + " events=" + counted);
-        }
-        return new Result(records, counted, (end - start) / 1e9, cpu == null ? 0 : cpu);
+        return ThroughputJob.timed(env.execute("job-window " + (arm == null ? "keyed-reduce" : arm.label())
+                + " n=" + batchSize), records);
     }
 
     /**
@@ -106,7 +73,7 @@ final class JobWindowRun {
                     .withFlushTarget();
         }
         JobOptions options = JobOptions.fromArgs("--batch-size", String.valueOf(batchSize),
-                "--batch-delay", TriggerVariant.MAX_DELAY.toSeconds() + "s", "--shards", String.valueOf(SHARDS));
+                "--batch-delay", TriggerVariant.MAX_DELAY.toSeconds() + "s", "--shards", String.valueOf(ThroughputJob.SHARDS));
         return ArmPipelines.trigger(arm, options, byShard);
     }
 }

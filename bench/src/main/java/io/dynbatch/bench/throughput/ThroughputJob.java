@@ -49,16 +49,9 @@ public final class ThroughputJob {
 
     public static Result run(StreamExecutionEnvironment env, TriggerVariant variant, int batchSize, long records)
             throws Exception {
-        if (records % ((long) SHARDS * Math.max(1, batchSize)) != 0) {
-            throw new IllegalArgumentException("records must be a multiple of shards x batch size");
-        }
         ShardKeys shardKeys = new ShardKeys(SHARDS, env.getMaxParallelism());
         ShardKeySelector byShard = new ShardKeySelector(shardKeys);
-        DataStream<ClickEvent> events = env
-                .fromSource(new NumberSequenceSource(0, records - 1),
-                        WatermarkStrategy.<Long>noWatermarks().withTimestampAssigner((n, ts) -> System.currentTimeMillis()),
-                        "sequence")
-                .map(new BenchFunctions.ToClickEvent(PAGES, shardKeys)).name("to-click-event");
+        DataStream<ClickEvent> events = clickEvents(env, records, batchSize, shardKeys);
         KeyedStream<ClickEvent, Integer> keyed = events.keyBy(byShard);
         if (variant.windowed()) {
             keyed.window(GlobalWindows.create())
@@ -71,7 +64,27 @@ public final class ThroughputJob {
                     .map(new BenchFunctions.MarkEnd<ClickEvent>(false)).name("mark-end")
                     .sinkTo(new DiscardingSink<>()).name("discard");
         }
-        JobExecutionResult result = env.execute("throughput " + variant.label() + " n=" + batchSize);
+        return timed(env.execute("throughput " + variant.label() + " n=" + batchSize), records);
+    }
+
+    /**
+     * {@code records} sequence numbers as click events from the pool, timestamped with the wall clock
+     * at the source; {@code records} must be whole batches of {@code batchSize} for every shard.
+     */
+    public static DataStream<ClickEvent> clickEvents(StreamExecutionEnvironment env, long records, int batchSize,
+            ShardKeys shardKeys) {
+        if (records % ((long) SHARDS * Math.max(1, batchSize)) != 0) {
+            throw new IllegalArgumentException("records must be a multiple of shards x batch size");
+        }
+        return env
+                .fromSource(new NumberSequenceSource(0, records - 1),
+                        WatermarkStrategy.<Long>noWatermarks().withTimestampAssigner((n, ts) -> System.currentTimeMillis()),
+                        "sequence")
+                .map(new BenchFunctions.ToClickEvent(PAGES, shardKeys)).name("to-click-event");
+    }
+
+    /** What a run ending in {@link BenchFunctions.MarkEnd} measured, from its accumulators. */
+    public static Result timed(JobExecutionResult result, long records) {
         Long start = result.getAccumulatorResult(BenchFunctions.START);
         Long end = result.getAccumulatorResult(BenchFunctions.END);
         Long counted = result.getAccumulatorResult(BenchFunctions.EVENTS);
