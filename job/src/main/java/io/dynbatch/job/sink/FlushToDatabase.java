@@ -20,6 +20,9 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.Window;
 import org.apache.flink.util.Collector;
@@ -35,8 +38,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * Writes each flushed batch of one shard to the totals table in ONE transaction and emits a {@link
  * BatchReceipt} for it.
  *
- * <p>Guarantees: the shard's running per-row totals live in keyed state (checkpointed) and are
- * written as absolute values through {@link TotalsTable}'s monotone upsert, so a replay after a
+ * <p>Guarantees: the running per-row totals live in {@link RowTotals} (the subtask's heap,
+ * checkpointed with the window contents at the same barrier, following their keys through a rescale)
+ * and are written as absolute values through {@link TotalsTable}'s monotone upsert, so a replay after a
  * failure never double-counts and never lowers a total; the state is updated only after the
  * commit. Database trouble is handled by {@link ResilientBatchWriter}: transient errors are
  * retried with backoff behind a circuit breaker for up to the retry policy's outage limit (the task
@@ -54,7 +58,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * resolution) in the receipt's HdrHistogram; events of rejected or late rows are not in it (they
  * are in the receipt's {@code rejectedEvents}).
  */
-public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<ClickEvent, BatchReceipt, K, W> {
+public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<ClickEvent, BatchReceipt, K, W>
+        implements CheckpointedFunction {
 
     /** Which shard a window key stands for, for the receipts ({@code -1} if the key is not a shard). */
     @FunctionalInterface
@@ -93,7 +98,8 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
     private transient ResilientBatchWriter.Connections connections;
     private transient ResilientBatchWriter writer;
     private final long allowedLatenessMillis;
-    private transient RowTotalsState totals;
+    private transient RowTotals totals;
+    private transient KeyedRowTotalsMigration earlierLayout;
     private transient Counter prunedRows;
     private transient ValueState<Long> batchSeq;
     private transient Counter eventsWritten;
@@ -128,12 +134,23 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        totals = RowTotals.restore(context.getOperatorStateStore(), getRuntimeContext().getTaskInfo(),
+                allowedLatenessMillis);
+        earlierLayout = new KeyedRowTotalsMigration(context.getKeyedStateStore(), context.isRestored());
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        totals.snapshot();
+    }
+
+    @Override
     public void open(OpenContext openContext) {
         connections = connectionSource.open(database);
         writer = new ResilientBatchWriter(new TotalsTable(database.totalsTable()), connections,
                 retryPolicy, new CircuitBreaker(3, 1_000, 15_000, System::currentTimeMillis), Thread::sleep,
                 () -> ThreadLocalRandom.current().nextDouble());
-        totals = new RowTotalsState(getRuntimeContext(), allowedLatenessMillis);
         batchSeq = getRuntimeContext().getState(batchSeqDesc);
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("dynbatch").addGroup("arm", arm);
         eventsWritten = group.counter("eventsWritten");
@@ -160,9 +177,11 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
         long[] newTotals = new long[batch.rowCounts.size()];
         int i = 0;
         long lateEvents = 0;
-        long closedBelow = totals.closedBelow();
+        int keyGroup = totals.keyGroupOf(key);
+        earlierLayout.moveCurrentKey(key, keyGroup, totals);
+        long closedBelow = totals.closedBelow(keyGroup);
         for (Map.Entry<RowKey, Long> row : batch.rowCounts.entrySet()) {
-            if (RowTotalsState.isClosed(row.getKey(), closedBelow)) { // its total was pruned: writing from zero would be lost
+            if (RowTotals.isClosed(row.getKey(), closedBelow)) { // its total was pruned: writing from zero would be lost
                 lateEvents += row.getValue();
                 context.output(REJECTED_ROWS, rowDeadLetter("late_event",
                         "row's minute already closed and pruned in this shard", row.getKey(), row.getValue(),
@@ -201,7 +220,7 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
                 committed.add(rows.get(r));
             }
         }
-        totals.putCommitted(rows, newTotals, isCommitted);
+        totals.putCommitted(keyGroup, rows, newTotals, isCommitted);
         prunedRows.inc(totals.pruneClosedRows(context.currentWatermark()));
         long seq = batchSeq.value() == null ? 1 : batchSeq.value() + 1;
         batchSeq.update(seq);
