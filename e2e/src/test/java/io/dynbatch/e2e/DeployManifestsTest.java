@@ -59,19 +59,19 @@ class DeployManifestsTest {
         assertThat(args).isNotEmpty();
 
         JobOptions options = JobOptions.fromArgs(args.toArray(String[]::new)); // throws on unknown/invalid options
-        assertThat(options.help).isFalse();
+        assertThat(options.help()).isFalse();
         assertThat(options.embeddedDatabase()).as("a cluster deployment names its database (--jdbc-url)").isFalse();
-        assertThat(options.jdbcUrl).startsWith("jdbc:postgresql://");
-        assertThat(options.parallelism).as("--parallelism vs spec.job.parallelism").isEqualTo(job.path("parallelism").asInt());
-        assertThat(options.shards).isGreaterThanOrEqualTo(options.parallelism);
+        assertThat(options.jdbcUrl()).startsWith("jdbc:postgresql://");
+        assertThat(options.parallelism()).as("--parallelism vs spec.job.parallelism").isEqualTo(job.path("parallelism").asInt());
+        assertThat(options.shards()).isGreaterThanOrEqualTo(options.parallelism());
 
         // The password is never an argument (args are shown in the web UI).
         assertThat(args).noneMatch(a -> a.toLowerCase().contains("password") && !a.equals("--jdbc-password-env")
-                && !a.equals(options.jdbcPasswordEnv));
+                && !a.equals(options.jdbcPasswordEnv()));
         assertThat(String.join(" ", args)).doesNotContainIgnoringCase("password=");
 
         // The check is real: the parser refuses what the job does not know.
-        assertThatThrownBy(() -> JobOptions.fromArgs("--jdbc-url", options.jdbcUrl, "--jdbc-password", "x"))
+        assertThatThrownBy(() -> JobOptions.fromArgs("--jdbc-url", options.jdbcUrl(), "--jdbc-password", "x"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -118,11 +118,11 @@ class DeployManifestsTest {
                 .as("no JobManager-only pod template overriding the variable").isTrue();
         JsonNode passwordVar = null;
         for (JsonNode e : pods.path("env")) {
-            if (e.path("name").asText().equals(options.jdbcPasswordEnv)) {
+            if (e.path("name").asText().equals(options.jdbcPasswordEnv())) {
                 passwordVar = e;
             }
         }
-        assertThat(passwordVar).as("env var %s in the JobManager and TaskManager containers", options.jdbcPasswordEnv)
+        assertThat(passwordVar).as("env var %s in the JobManager and TaskManager containers", options.jdbcPasswordEnv())
                 .isNotNull();
         assertThat(passwordVar.has("value")).as("no literal password in the manifest").isFalse();
         JsonNode ref = passwordVar.path("valueFrom").path("secretKeyRef");

@@ -111,7 +111,7 @@ public final class AbBenchmark {
         }
         JobOptions options = JobOptions.fromArgs(args.toArray(new String[0]));
         DatabaseSettings database = new DatabaseSettings(url, "postgres", "DYNBATCH_JDBC_PASSWORD",
-                options.table);
+                options.table());
         resetTables(options, database);
         DynbatchJob.ensureSchema(options, database);
         installSlowdownTrigger(options, database);

@@ -1,9 +1,9 @@
 package io.dynbatch.job;
 
-import java.util.Locale;
+import io.dynbatch.job.options.Labelled;
 
 /** The batching strategies the job can run side by side (A/B arms). */
-public enum ArmKind {
+public enum ArmKind implements Labelled {
     /** What users run today: 1-minute tumbling event-time windows keyed by page. */
     TUMBLING_1MIN("tumbling_1min"),
     /** Flink's built-in PurgingTrigger(ProcessingTimeoutTrigger(CountTrigger)), keyed by shard. */
@@ -19,17 +19,9 @@ public enum ArmKind {
         this.label = label;
     }
 
-    /** The arm's name in metrics, receipts, reports and table names. */
+    /** The arm's name in {@code --arms}, metrics, receipts, reports and table names. */
+    @Override
     public String label() {
         return label;
-    }
-
-    public static ArmKind parse(String name) {
-        for (ArmKind k : values()) {
-            if (k.label.equals(name.trim().toLowerCase(Locale.ROOT))) {
-                return k;
-            }
-        }
-        throw new IllegalArgumentException("unknown arm '" + name + "': use tumbling_1min, builtin, static or adaptive");
     }
 }

@@ -10,7 +10,6 @@ import io.dynbatch.triggers.AdaptiveBatchTrigger;
 import io.dynbatch.triggers.EndOfInputFlush;
 import io.dynbatch.triggers.KeyJitter;
 import io.dynbatch.triggers.StaticBatchTrigger;
-import io.dynbatch.triggers.policy.AdaptivePolicyConfig;
 
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -58,18 +57,18 @@ public final class ArmPipelines {
             return events
                     .keyBy(e -> e.page)
                     .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
-                    .allowedLateness(options.allowedLateness)
+                    .allowedLateness(options.allowedLateness())
                     .sideOutputLateData(TOO_LATE_FOR_WINDOW)
                     .trigger(PurgingTrigger.of(EventTimeTrigger.create())) // late firings carry only the late events
                     .process(new FlushToDatabase<String, TimeWindow>(arm.label(), database,
-                            page -> -1, options.retryPolicy(), false, options.allowedLateness).withConnections(connections))
+                            page -> -1, options.retryPolicy(), false, options.allowedLateness()).withConnections(connections))
                     .name(name)
                     .uid(name);
         }
         ShardKeySelector byShard = new ShardKeySelector(shardKeys);
         return batchByShard(events, byShard, trigger(arm, options, byShard),
                 new FlushToDatabase<Integer, GlobalWindow>(arm.label(), database, shardKeys::shardOfKey,
-                        options.retryPolicy(), arm == ArmKind.ADAPTIVE, options.allowedLateness)
+                        options.retryPolicy(), arm == ArmKind.ADAPTIVE, options.allowedLateness())
                         .withConnections(connections))
                 .name(name)
                 .uid(name);
@@ -93,17 +92,17 @@ public final class ArmPipelines {
             ShardKeySelector byShard) {
         switch (arm) {
             case ADAPTIVE:
-                return AdaptiveBatchTrigger.<ClickEvent, GlobalWindow>of(AdaptivePolicyConfig.withSlo(options.slo))
-                        .withJitter(KeyJitter.upTo(options.jitter, byShard))
+                return AdaptiveBatchTrigger.<ClickEvent, GlobalWindow>of(options.adaptivePolicyConfig())
+                        .withJitter(KeyJitter.upTo(options.jitter(), byShard))
                         .withMetricsArm(arm.label())
                         .withFlushTarget(); // FlushToDatabase takes it into the receipt
             case STATIC:
-                return StaticBatchTrigger.<ClickEvent, GlobalWindow>of(options.batchSize, options.batchDelay)
-                        .withJitter(KeyJitter.upTo(options.jitter, byShard))
+                return StaticBatchTrigger.<ClickEvent, GlobalWindow>of(options.batchSize(), options.batchDelay())
+                        .withJitter(KeyJitter.upTo(options.jitter(), byShard))
                         .withMetricsArm(arm.label());
             case BUILTIN:
                 return EndOfInputFlush.of(PurgingTrigger.of(
-                        ProcessingTimeoutTrigger.of(CountTrigger.<GlobalWindow>of(options.batchSize), options.batchDelay)));
+                        ProcessingTimeoutTrigger.of(CountTrigger.<GlobalWindow>of(options.batchSize()), options.batchDelay())));
             default:
                 throw new IllegalArgumentException("not a GlobalWindow arm: " + arm);
         }

@@ -57,21 +57,21 @@ public final class ClickstreamPipeline {
                 .uid("clickstream-source");
 
         SingleOutputStreamOperator<ClickEvent> parsed = raw.rebalance()
-                .process(new ParseClickEvents(new ClickEventParser(options.maxRecordBytes, MAX_FUTURE_SKEW_MILLIS)))
+                .process(new ParseClickEvents(new ClickEventParser(options.maxRecordBytes(), MAX_FUTURE_SKEW_MILLIS)))
                 .name("parse-validate")
                 .uid("parse-validate");
         SingleOutputStreamOperator<ClickEvent> events = parsed
-                .process(new RouteLateEvents(options.allowedLateness, options.stateLayout()))
+                .process(new RouteLateEvents(options.allowedLateness(), options.stateLayout()))
                 .name("route-late-events")
                 .uid("route-late-events");
 
-        if (options.dryRun) { // the input's ceiling: everything up to the arms, then nothing
+        if (options.dryRun()) { // the input's ceiling: everything up to the arms, then nothing
             events.sinkTo(new DiscardingSink<>()).name("dry-run-discard").uid("dry-run-discard");
             parsed.getSideOutput(ParseClickEvents.DEAD_LETTERS).union(events.getSideOutput(RouteLateEvents.LATE))
                     .sinkTo(new DiscardingSink<>()).name("dry-run-discard-dead-letters").uid("dry-run-discard-dead-letters");
             return;
         }
-        ShardKeys shardKeys = new ShardKeys(options.shards, options.maxParallelism);
+        ShardKeys shardKeys = new ShardKeys(options.shards(), options.maxParallelism());
         List<ArmKind> arms = options.activeArms();
         DataStream<BatchReceipt> receipts = null;
         DataStream<DeadLetter> deadLetters = parsed.getSideOutput(ParseClickEvents.DEAD_LETTERS)
@@ -79,7 +79,7 @@ public final class ClickstreamPipeline {
         for (int a = 0; a < arms.size(); a++) {
             ArmKind arm = arms.get(a);
             DataStream<ClickEvent> armEvents = events;
-            if (options.abMode.equals("split") && arms.size() > 1) {
+            if (options.abMode() == AbMode.SPLIT && arms.size() > 1) {
                 int index = a;
                 int count = arms.size();
                 armEvents = events.filter(e -> shardKeys.shardOf(e) % count == index)
@@ -103,7 +103,7 @@ public final class ClickstreamPipeline {
         sinks.deadLetters(deadLetters);
         sinks.abReports(receipts
                 .keyBy(r -> r.arm)
-                .process(new AbComparator(options.reportInterval.toMillis(), options.slo.toMillis(),
+                .process(new AbComparator(options.reportInterval().toMillis(), options.slo().toMillis(),
                         CostModel.defaults()))
                 .setParallelism(1)
                 .name("ab-comparator")

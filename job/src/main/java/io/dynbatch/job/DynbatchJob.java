@@ -56,20 +56,20 @@ public final class DynbatchJob {
             System.exit(2);
             return;
         }
-        if (options.help) {
+        if (options.help()) {
             System.out.println(JobOptions.USAGE);
             return;
         }
         EmbeddedDatabase embedded = null;
         try {
-            String url = options.jdbcUrl;
+            String url = options.jdbcUrl();
             if (options.embeddedDatabase()) {
                 System.out.println("Starting embedded PostgreSQL ...");
                 embedded = EmbeddedDatabase.start();
                 url = embedded.jdbcUrl();
             }
-            DatabaseSettings database = new DatabaseSettings(url, options.jdbcUser, options.jdbcPasswordEnv,
-                    options.table);
+            DatabaseSettings database = new DatabaseSettings(url, options.jdbcUser(), options.jdbcPasswordEnv(),
+                    options.table());
             System.out.println("Database: " + database);
             run(options, database);
         } finally {
@@ -82,17 +82,17 @@ public final class DynbatchJob {
     static void run(JobOptions options, DatabaseSettings database) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         boolean onCluster = !(env instanceof LocalStreamEnvironment);
-        if (options.dryRun && !onCluster) {
+        if (options.dryRun() && !onCluster) {
             throw new IllegalArgumentException("--dry-run runs on a cluster (flink run): the demo reports what it wrote");
         }
-        if (!options.dryRun) {
+        if (!options.dryRun()) {
             ensureSchema(options, database);
         }
         if (onCluster) {
             runOnCluster(env, options, database); // submitted with flink run
             return;
         }
-        try (LocalCluster cluster = LocalCluster.start(options.parallelism, options.webPorts)) {
+        try (LocalCluster cluster = LocalCluster.start(options.parallelism(), options.webPorts())) {
             System.out.println("Flink web UI: http://localhost:" + cluster.restAddress().getPort());
             runAndReport(cluster.environment(), options, database);
         }
@@ -109,7 +109,7 @@ public final class DynbatchJob {
         for (ArmKind arm : options.activeArms()) {
             totals.add(options.totalsTableFor(database.totalsTable(), arm));
         }
-        DatabaseSchema.ensure(database, totals, options.deadLetterTable, options.reportTable);
+        DatabaseSchema.ensure(database, totals, options.deadLetterTable(), options.reportTable());
     }
 
     /**
@@ -117,11 +117,11 @@ public final class DynbatchJob {
      * that time out while a writer waits out a database outage do not fail the job.
      */
     public static void configure(StreamExecutionEnvironment env, JobOptions options) {
-        env.setParallelism(options.parallelism);
-        env.setMaxParallelism(options.maxParallelism);
-        env.enableCheckpointing(options.checkpointInterval.toMillis());
-        env.getCheckpointConfig().setCheckpointTimeout(options.checkpointTimeout.toMillis());
-        env.getCheckpointConfig().setMinPauseBetweenCheckpoints(options.checkpointMinPause.toMillis());
+        env.setParallelism(options.parallelism());
+        env.setMaxParallelism(options.maxParallelism());
+        env.enableCheckpointing(options.checkpointInterval().toMillis());
+        env.getCheckpointConfig().setCheckpointTimeout(options.checkpointTimeout().toMillis());
+        env.getCheckpointConfig().setMinPauseBetweenCheckpoints(options.checkpointMinPause().toMillis());
         env.getCheckpointConfig().setTolerableCheckpointFailureNumber(options.tolerableCheckpointFailures());
     }
 
@@ -136,9 +136,9 @@ public final class DynbatchJob {
             SavepointLayoutCheck.requireRestorable(restoreFrom, DynbatchJob.class.getClassLoader());
         }
         configure(env, options);
-        ClickstreamGenerator generator = generator(options, System.currentTimeMillis() + options.startDelay.toMillis());
+        ClickstreamGenerator generator = generator(options, System.currentTimeMillis() + options.startDelay().toMillis());
         Source<RawClick, ?, ?> source = source(options, generator);
-        int sourceParallelism = options.kafkaSource() ? options.parallelism : 1;
+        int sourceParallelism = options.kafkaSource() ? options.parallelism() : 1;
         ClickstreamPipeline.defineWorkflow(env, source, sourceParallelism, options, database,
                 new DatabaseSinks(options, database,
                         receipts -> receipts.sinkTo(new DiscardingSink<>()).name("receipts").uid("receipts")));
@@ -146,13 +146,13 @@ public final class DynbatchJob {
     }
 
     static void sinkAbReports(DataStream<ArmIntervalReport> reports, JobOptions options, DatabaseSettings database) {
-        reports.sinkTo(new AbReportTable(options.reportTable).sink(database, options.retryPolicy()))
+        reports.sinkTo(new AbReportTable(options.reportTable()).sink(database, options.retryPolicy()))
                 .name("ab-report-to-db")
                 .uid("ab-report-to-db");
     }
 
     static void sinkDeadLetters(DataStream<DeadLetter> deadLetters, JobOptions options, DatabaseSettings database) {
-        deadLetters.sinkTo(new DeadLetterTable(options.deadLetterTable).sink(database, options.retryPolicy()))
+        deadLetters.sinkTo(new DeadLetterTable(options.deadLetterTable()).sink(database, options.retryPolicy()))
                 .name("dead-letters-to-db")
                 .uid("dead-letters-to-db");
     }
@@ -161,14 +161,14 @@ public final class DynbatchJob {
             throws Exception {
         configure(env, options);
 
-        ClickstreamGenerator generator = generator(options, System.currentTimeMillis() + options.startDelay.toMillis());
+        ClickstreamGenerator generator = generator(options, System.currentTimeMillis() + options.startDelay().toMillis());
         AtomicReference<DataStream<BatchReceipt>> collected = new AtomicReference<>();
         DatabaseSinks sinks = new DatabaseSinks(options, database, collected::set);
         Source<RawClick, ?, ?> source = source(options, generator);
-        int sourceParallelism = options.kafkaSource() ? options.parallelism : 1;
+        int sourceParallelism = options.kafkaSource() ? options.parallelism() : 1;
         ClickstreamPipeline.defineWorkflow(env, source, sourceParallelism, options, database, sinks);
 
-        RunSummary summary = new RunSummary(options.reportInterval.toMillis(), options.slo.toMillis(), CostModel.defaults());
+        RunSummary summary = new RunSummary(options.reportInterval().toMillis(), options.slo().toMillis(), CostModel.defaults());
         ProgressLine progress = new ProgressLine(options.kafkaSource() ? -1 : generator.totalEvents(), System.currentTimeMillis());
         try (CloseableIterator<BatchReceipt> receipts = collected.get().executeAndCollect("dynbatch")) {
             while (receipts.hasNext()) {
@@ -180,18 +180,18 @@ public final class DynbatchJob {
 
         System.out.println();
         System.out.printf("A/B summary (insight latency = commit time - ingest time, per event; SLO p99 <= %d ms "
-                + "per %d-s interval; cost in modelled DB-ms):%n", options.slo.toMillis(),
-                options.reportInterval.toSeconds());
+                + "per %d-s interval; cost in modelled DB-ms):%n", options.slo().toMillis(),
+                options.reportInterval().toSeconds());
         System.out.print(summary.table());
         checkAgainstDatabase(options, database, summary);
-        writeCsv(Path.of(options.results), summary);
+        writeCsv(Path.of(options.results()), summary);
     }
 
     /** The generator the options describe, its first event due at {@code startMillis}. */
     public static ClickstreamGenerator generator(JobOptions options, long startMillis) {
-        TrafficProfile profile = TrafficProfile.compressedDay(options.duration, options.bursts, options.seed);
-        return new ClickstreamGenerator(new EventSchedule(profile, options.events), startMillis, options.seed,
-                options.pages, options.hotShare);
+        TrafficProfile profile = TrafficProfile.compressedDay(options.duration(), options.bursts(), options.seed());
+        return new ClickstreamGenerator(new EventSchedule(profile, options.events()), startMillis, options.seed(),
+                options.pages(), options.hotShare());
     }
 
     private static void checkAgainstDatabase(JobOptions options, DatabaseSettings database, RunSummary summary)

@@ -1,236 +1,133 @@
 package io.dynbatch.job;
 
-import io.dynbatch.job.parse.ClickEventParser;
+import io.dynbatch.job.options.JobOption;
+import io.dynbatch.job.options.OptionValues;
 import io.dynbatch.job.sink.RetryPolicy;
-import io.dynbatch.job.sink.SqlIdentifiers;
-
-import org.apache.flink.util.ParameterTool;
-import org.apache.flink.util.TimeUtils;
+import io.dynbatch.job.source.KafkaStartingOffsets;
+import io.dynbatch.triggers.policy.AdaptivePolicyConfig;
 
 import java.io.Serializable;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
+
+import static io.dynbatch.job.JobOptionTable.*;
 
 /**
- * The job's configuration, from {@code --name value} arguments. Every option has a default that
- * runs the embedded demo; every value is checked here, at job-build time, with an error that names
- * the option. The database password is never an argument (arguments are shown in the Flink web
- * UI): it is read from the environment variable named by {@code --jdbc-password-env}.
+ * The job's configuration, from {@code --name value} arguments. The options are declared once, in
+ * {@link JobOptionTable}, from which {@code --help}, the known-names check and the error messages
+ * derive; this class adds the checks that involve several options and typed access. Every option
+ * has a default that runs the embedded demo; every value is checked here, at job-build time, with
+ * an error that names the option. The database password is never an argument (arguments are shown
+ * in the Flink web UI): it is read from the environment variable named by {@code
+ * --jdbc-password-env}. Immutable.
  */
 public final class JobOptions implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    static final String USAGE = String.join("\n",
-            "Usage: dynbatch [--option value ...]   (no options: the embedded demo)",
-            "  --kafka-bootstrap HOSTS   read the clickstream from Kafka (default: the built-in generator)",
-            "  --kafka-topic NAME        (default: clicks)",
-            "  --kafka-group ID          consumer group (default: dynbatch)",
-            "  --kafka-starting-offsets  committed|earliest|latest (default: committed, else earliest)",
-            "  --kafka-properties FILE   extra consumer properties, e.g. security settings (kept out of the args)",
-            "  --allowed-lateness D      events older than watermark - D are dead-lettered as late (default: 1min)",
-            "  --jdbc-url URL            PostgreSQL JDBC URL; default: start an embedded PostgreSQL",
-            "  --jdbc-user NAME          database user (default: postgres)",
-            "  --jdbc-password-env VAR   environment variable holding the password (default: DYNBATCH_JDBC_PASSWORD)",
-            "  --table NAME              totals table (default: click_totals)",
-            "  --dead-letter-table NAME  dead-letter table (default: dead_letters)",
-            "  --report-table NAME       A/B report table, one row per arm and interval (default: ab_report)",
-            "  --parallelism N           job parallelism (default: 2)",
-            "  --shards N                write shards; fixed for the life of the tables, independent of parallelism (default: 4)",
-            "  --max-parallelism N       key groups (default: 128)",
-            "  --events N                events the generator produces (default: 600000)",
-            "  --duration D              length of the compressed day, e.g. 90s (default: 90s)",
-            "  --bursts N                traffic bursts in the day (default: 4)",
-            "  --pages N                 distinct pages (default: 500)",
-            "  --hot-share X             share of events on one hot row, skewing one shard (default: 0)",
-            "  --seed N                  generator seed (default: 42)",
-            "  --start-delay D           time from job build to the first event (default: 5s)",
-            "  --arms LIST               A/B arms, comma-separated: static, adaptive, builtin, tumbling_1min",
-            "                            (default: static,adaptive); each arm writes <table>_<arm> when there are several",
-            "  --ab-mode MODE            shadow: every event to every arm; split: shards divided between arms;",
-            "                            off: the first arm only (default: shadow)",
-            "  --report-interval D       A/B report interval (default: 10s)",
-            "  --slo D                   adaptive trigger: insight-latency SLO, ingest to commit (default: 2s)",
-            "  --batch-size N            static trigger: flush at N events (default: 5000)",
-            "  --batch-delay D           static trigger: flush D after a batch's first event (default: 1s)",
-            "  --jitter D                per-shard timer jitter, <= batch-delay (default: 100ms)",
-            "  --max-record-bytes N      larger records are dead-lettered (default: 4096)",
-            "  --checkpoint-interval D   (default: 10s)",
-            "  --checkpoint-timeout D    (default: 2min)",
-            "  --checkpoint-min-pause D  minimum pause between checkpoints (default: 1s)",
-            "  --outage-limit D          how long a writer waits for an unreachable database (retrying, the job",
-            "                            backpressured) before its task fails and restarts (default: 5min)",
-            "  --tolerable-checkpoint-failures N  checkpoints that may fail in a row, e.g. timing out during a",
-            "                            database outage, before the job fails over (default: as many as the",
-            "                            outage limit can cause, outage-limit / checkpoint-timeout + 2, at least 3)",
-            "  --web-ports RANGE         web UI port(s) of the embedded cluster, first free one wins (default: 8081-8099)",
-            "  --results FILE            summary CSV (default: results/demo-summary.csv)",
-            "  --dry-run                 read and parse/validate only, write nothing (the input's ceiling; flink run only)",
-            "  --help");
+    /** The {@code --help} text. */
+    public static final String USAGE = TABLE.usage();
 
-    private static final Set<String> KNOWN = Set.of("kafka-bootstrap", "kafka-topic", "kafka-group",
-            "kafka-starting-offsets", "kafka-properties", "allowed-lateness", "jdbc-url", "jdbc-user", "jdbc-password-env", "table",
-            "dead-letter-table", "report-table", "parallelism", "shards", "max-parallelism", "events", "duration", "bursts", "pages", "hot-share",
-            "seed", "start-delay", "arms", "ab-mode", "report-interval", "slo", "batch-size", "batch-delay", "jitter", "max-record-bytes", "checkpoint-interval", "checkpoint-timeout", "checkpoint-min-pause",
-            "outage-limit", "tolerable-checkpoint-failures",
-            "web-ports", "results", "dry-run", "help");
+    private final OptionValues values;
+    private final List<ArmKind> arms;
 
-    public String kafkaBootstrap;
-    public String kafkaTopic = "clicks";
-    public String kafkaGroup = "dynbatch";
-    public String kafkaStartingOffsets = "committed";
-    public String kafkaPropertiesFile;
-    public Duration allowedLateness = Duration.ofMinutes(1);
-    public String jdbcUrl;
-    public String jdbcUser = "postgres";
-    public String jdbcPasswordEnv = "DYNBATCH_JDBC_PASSWORD";
-    public String table = "click_totals";
-    public String deadLetterTable = "dead_letters";
-    public String reportTable = "ab_report";
-    public int parallelism = 2;
-    /** Shards when none are given: a constant, so that changing the parallelism never changes them. */
-    public static final int DEFAULT_SHARDS = 4;
-
-    public int shards = DEFAULT_SHARDS;
-    public int maxParallelism = 128;
-    public long events = 600_000;
-    public Duration duration = Duration.ofSeconds(90);
-    public int bursts = 4;
-    public int pages = 500;
-    public double hotShare = 0.0;
-    public long seed = 42;
-    public Duration startDelay = Duration.ofSeconds(5);
-    public List<ArmKind> arms = List.of(ArmKind.STATIC, ArmKind.ADAPTIVE);
-    public String abMode = "shadow";
-    public Duration reportInterval = Duration.ofSeconds(10);
-    public Duration slo = Duration.ofSeconds(2);
-    public long batchSize = 5_000;
-    public Duration batchDelay = Duration.ofSeconds(1);
-    public Duration jitter = Duration.ofMillis(100);
-    public int maxRecordBytes = ClickEventParser.DEFAULT_MAX_RECORD_BYTES;
-    public Duration checkpointInterval = Duration.ofSeconds(10);
-    public Duration checkpointTimeout = Duration.ofMinutes(2);
-    public Duration checkpointMinPause = Duration.ofSeconds(1);
-    public Duration outageLimit = Duration.ofMinutes(5);
-    /** Set by {@code --tolerable-checkpoint-failures}; -1: derived ({@link #tolerableCheckpointFailures()}). */
-    public int tolerableCheckpointFailures = -1;
-    public String webPorts = "8081-8099";
-    public String results = "results/demo-summary.csv";
-    public boolean help;
-    /** Read and parse/validate only; no arms, nothing written. */
-    public boolean dryRun;
-
-    public static JobOptions fromArgs(String... args) {
-        ParameterTool p = ParameterTool.fromArgs(args);
-        Set<String> unknown = new TreeSet<>(p.toMap().keySet());
-        unknown.removeAll(KNOWN);
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("unknown option(s): --" + String.join(", --", unknown));
+    private JobOptions(OptionValues values) {
+        this.values = values;
+        if (values.isGiven(MAX_PARALLELISM) && get(MAX_PARALLELISM) < get(PARALLELISM)) {
+            throw new IllegalArgumentException("--max-parallelism (" + get(MAX_PARALLELISM)
+                    + ") must be >= --parallelism (" + get(PARALLELISM) + ")");
         }
-        JobOptions o = new JobOptions();
-        o.help = p.has("help");
-        o.dryRun = p.has("dry-run");
-        o.kafkaBootstrap = p.get("kafka-bootstrap", null);
-        o.kafkaTopic = p.get("kafka-topic", o.kafkaTopic);
-        if (!o.kafkaTopic.matches("[A-Za-z0-9._-]{1,249}")) {
-            throw new IllegalArgumentException("--kafka-topic is not a valid topic name: " + o.kafkaTopic);
+        if (shards() > maxParallelism()) {
+            throw new IllegalArgumentException("--shards (" + shards() + ") must not exceed --max-parallelism ("
+                    + maxParallelism() + ")");
         }
-        o.kafkaGroup = p.get("kafka-group", o.kafkaGroup);
-        o.kafkaStartingOffsets = p.get("kafka-starting-offsets", o.kafkaStartingOffsets);
-        if (!Set.of("committed", "earliest", "latest").contains(o.kafkaStartingOffsets)) {
-            throw new IllegalArgumentException("--kafka-starting-offsets must be committed, earliest or latest");
+        List<ArmKind> given = get(ARMS);
+        this.arms = abMode() == AbMode.OFF ? List.of(given.get(0)) : given;
+        if (abMode() == AbMode.SPLIT && arms.size() > shards()) {
+            throw new IllegalArgumentException("--ab-mode split needs at least one shard per arm: --arms ("
+                    + arms.size() + ") must not exceed --shards (" + shards() + ")");
         }
-        o.kafkaPropertiesFile = p.get("kafka-properties", null);
-        o.allowedLateness = duration(p, "allowed-lateness", o.allowedLateness);
-        o.jdbcUrl = p.get("jdbc-url", null);
-        o.jdbcUser = p.get("jdbc-user", o.jdbcUser);
-        o.jdbcPasswordEnv = p.get("jdbc-password-env", o.jdbcPasswordEnv);
-        o.table = table(p, "table", o.table);
-        o.deadLetterTable = table(p, "dead-letter-table", o.deadLetterTable);
-        o.reportTable = table(p, "report-table", o.reportTable);
-        o.parallelism = intAtLeast(p, "parallelism", o.parallelism, 1);
-        o.maxParallelism = intAtLeast(p, "max-parallelism", o.maxParallelism, o.parallelism);
-        o.shards = intAtLeast(p, "shards", DEFAULT_SHARDS, 1);
-        if (o.shards > o.maxParallelism) {
-            throw new IllegalArgumentException("--shards (" + o.shards + ") must not exceed --max-parallelism ("
-                    + o.maxParallelism + ")");
-        }
-        o.events = longAtLeast(p, "events", o.events, 1);
-        o.duration = duration(p, "duration", o.duration);
-        if (o.duration.isZero()) {
-            throw new IllegalArgumentException("--duration must be > 0");
-        }
-        o.bursts = intAtLeast(p, "bursts", o.bursts, 0);
-        o.pages = intAtLeast(p, "pages", o.pages, 1);
-        if (p.has("hot-share")) {
-            try {
-                o.hotShare = Double.parseDouble(p.get("hot-share"));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--hot-share must be a number in [0, 1)");
+        requireOrder(JITTER, BATCH_DELAY);
+        requireOrder(RETRY_BACKOFF, RETRY_MAX_BACKOFF);
+        requireOrder(BREAKER_OPEN, BREAKER_MAX_OPEN);
+        if (arms.contains(ArmKind.ADAPTIVE)) {
+            Duration margin = get(ADAPTIVE_SAFETY_MARGIN);
+            if (margin.compareTo(slo()) >= 0) {
+                throw new IllegalArgumentException("--adaptive-safety-margin (" + JobOption.format(margin)
+                        + ") must be smaller than --slo (" + JobOption.format(slo()) + ")");
             }
-            if (o.hotShare < 0 || o.hotShare >= 1) {
-                throw new IllegalArgumentException("--hot-share must be in [0, 1)");
-            }
+            adaptivePolicyConfig(); // the rest of its checks
         }
-        o.seed = longAtLeast(p, "seed", o.seed, Long.MIN_VALUE);
-        o.startDelay = duration(p, "start-delay", o.startDelay);
-        if (p.has("arms")) {
-            List<ArmKind> arms = new ArrayList<>();
-            for (String name : p.get("arms").split(",")) {
-                try {
-                    ArmKind arm = ArmKind.parse(name);
-                    if (!arms.contains(arm)) {
-                        arms.add(arm);
-                    }
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("--arms: " + e.getMessage(), e);
-                }
-            }
-            o.arms = List.copyOf(arms);
-        }
-        o.abMode = p.get("ab-mode", o.abMode);
-        if (!Set.of("shadow", "split", "off").contains(o.abMode)) {
-            throw new IllegalArgumentException("--ab-mode must be shadow, split or off");
-        }
-        if (o.abMode.equals("off")) {
-            o.arms = List.of(o.arms.get(0));
-        }
-        if (o.abMode.equals("split") && o.arms.size() > o.shards) {
-            throw new IllegalArgumentException("--ab-mode split needs at least one shard per arm");
-        }
-        o.reportInterval = duration(p, "report-interval", o.reportInterval);
-        if (o.reportInterval.toMillis() < 1000) {
-            throw new IllegalArgumentException("--report-interval must be >= 1s");
-        }
-        o.slo = duration(p, "slo", o.slo);
-        if (o.slo.isZero()) {
-            throw new IllegalArgumentException("--slo must be > 0");
-        }
-        o.batchSize = longAtLeast(p, "batch-size", o.batchSize, 1);
-        o.batchDelay = duration(p, "batch-delay", o.batchDelay);
-        o.jitter = duration(p, "jitter", o.jitter);
-        if (o.jitter.compareTo(o.batchDelay) > 0) {
-            throw new IllegalArgumentException("--jitter must not exceed --batch-delay");
-        }
-        o.maxRecordBytes = intAtLeast(p, "max-record-bytes", o.maxRecordBytes, 64);
-        o.checkpointInterval = duration(p, "checkpoint-interval", o.checkpointInterval);
-        o.checkpointTimeout = duration(p, "checkpoint-timeout", o.checkpointTimeout);
-        o.checkpointMinPause = duration(p, "checkpoint-min-pause", o.checkpointMinPause);
-        if (o.checkpointInterval.toMillis() < 10 || o.checkpointTimeout.toMillis() < 10) {
-            throw new IllegalArgumentException("--checkpoint-interval and --checkpoint-timeout must be >= 10ms");
-        }
-        o.outageLimit = duration(p, "outage-limit", o.outageLimit);
-        o.tolerableCheckpointFailures = intAtLeast(p, "tolerable-checkpoint-failures", -1, 0);
-        o.webPorts = p.get("web-ports", o.webPorts);
-        if (!o.webPorts.matches("\\d{1,5}(-\\d{1,5})?")) {
-            throw new IllegalArgumentException("--web-ports must be a port or a range like 8081-8099");
-        }
-        o.results = p.get("results", o.results);
-        return o;
     }
+
+    /** @throws IllegalArgumentException naming the option, for an unknown option or a value it does not accept */
+    public static JobOptions fromArgs(String... args) {
+        return new JobOptions(TABLE.parse(args));
+    }
+
+    /** The value of {@code option}, one of {@link JobOptionTable}'s. */
+    public <T> T get(JobOption<T> option) {
+        return values.get(option);
+    }
+
+    private void requireOrder(JobOption<Duration> smaller, JobOption<Duration> larger) {
+        if (get(smaller).compareTo(get(larger)) > 0) {
+            throw new IllegalArgumentException(smaller + " (" + JobOption.format(get(smaller)) + ") must not exceed "
+                    + larger + " (" + JobOption.format(get(larger)) + ")");
+        }
+    }
+
+    // Kafka (the generator when no bootstrap servers are given)
+    public String kafkaBootstrap() { return get(KAFKA_BOOTSTRAP); }
+    public String kafkaTopic() { return get(KAFKA_TOPIC); }
+    public String kafkaGroup() { return get(KAFKA_GROUP); }
+    public KafkaStartingOffsets kafkaStartingOffsets() { return get(KAFKA_STARTING_OFFSETS); }
+    public String kafkaPropertiesFile() { return get(KAFKA_PROPERTIES); }
+    public Duration allowedLateness() { return get(ALLOWED_LATENESS); }
+
+    // Database (embedded when no URL is given)
+    public String jdbcUrl() { return get(JDBC_URL); }
+    public String jdbcUser() { return get(JDBC_USER); }
+    public String jdbcPasswordEnv() { return get(JDBC_PASSWORD_ENV); }
+    public String table() { return get(TABLE_NAME); }
+    public String deadLetterTable() { return get(DEAD_LETTER_TABLE); }
+    public String reportTable() { return get(REPORT_TABLE); }
+
+    // Parallelism and sharding
+    public int parallelism() { return get(PARALLELISM); }
+    public int shards() { return get(SHARDS); }
+    public int maxParallelism() { return get(MAX_PARALLELISM); }
+
+    // The generator
+    public long events() { return get(EVENTS); }
+    public Duration duration() { return get(DURATION); }
+    public int bursts() { return get(BURSTS); }
+    public int pages() { return get(PAGES); }
+    public double hotShare() { return get(HOT_SHARE); }
+    public long seed() { return get(SEED); }
+    public Duration startDelay() { return get(START_DELAY); }
+
+    // The arms and their triggers
+    public AbMode abMode() { return get(AB_MODE); }
+    public Duration reportInterval() { return get(REPORT_INTERVAL); }
+    public Duration slo() { return get(SLO); }
+    public long batchSize() { return get(BATCH_SIZE); }
+    public Duration batchDelay() { return get(BATCH_DELAY); }
+    public Duration jitter() { return get(JITTER); }
+    public int maxRecordBytes() { return get(MAX_RECORD_BYTES); }
+
+    // Checkpoints and outages
+    public Duration checkpointInterval() { return get(CHECKPOINT_INTERVAL); }
+    public Duration checkpointTimeout() { return get(CHECKPOINT_TIMEOUT); }
+    public Duration checkpointMinPause() { return get(CHECKPOINT_MIN_PAUSE); }
+    public Duration outageLimit() { return get(OUTAGE_LIMIT); }
+
+    // The run
+    public String webPorts() { return get(WEB_PORTS); }
+    public String results() { return get(RESULTS); }
+    public boolean help() { return get(HELP); }
+    /** Read and parse/validate only; no arms, nothing written. */
+    public boolean dryRun() { return get(DRY_RUN); }
 
     /**
      * How many checkpoints may fail in a row without failing the job: as set, or enough for an
@@ -238,16 +135,35 @@ public final class JobOptions implements Serializable {
      * checkpoint of the outage times out): {@code outageLimit / checkpointTimeout + 2}, at least 3.
      */
     public int tolerableCheckpointFailures() {
-        if (tolerableCheckpointFailures >= 0) {
-            return tolerableCheckpointFailures;
+        int set = get(TOLERABLE_CHECKPOINT_FAILURES);
+        if (set >= 0) {
+            return set;
         }
-        long perOutage = outageLimit.toMillis() / Math.max(1, checkpointTimeout.toMillis()) + 2;
+        long perOutage = outageLimit().toMillis() / Math.max(1, checkpointTimeout().toMillis()) + 2;
         return (int) Math.max(3, Math.min(1000, perOutage));
     }
 
-    /** The writers' retry policy: backoff up to 5 s between attempts, for up to {@link #outageLimit}. */
+    /**
+     * The writers' retry policy: backoff from {@code --retry-backoff} doubling up to {@code
+     * --retry-max-backoff} between attempts, for up to {@link #outageLimit}, behind a circuit breaker
+     * per writer ({@code --breaker-failures}, {@code --breaker-open}, {@code --breaker-max-open}).
+     */
     public RetryPolicy retryPolicy() {
-        return RetryPolicy.forOutagesUpTo(outageLimit);
+        return RetryPolicy.forOutagesUpTo(outageLimit(), get(RETRY_BACKOFF), get(RETRY_MAX_BACKOFF))
+                .withCircuitBreaker(get(BREAKER_FAILURES), get(BREAKER_OPEN), get(BREAKER_MAX_OPEN));
+    }
+
+    /** The adaptive arm's policy: the SLO and the {@code --adaptive-*} options, else the defaults. */
+    public AdaptivePolicyConfig adaptivePolicyConfig() {
+        AdaptivePolicyConfig.Builder b = AdaptivePolicyConfig.builder()
+                .slo(slo())
+                .maxSize(get(ADAPTIVE_MAX_SIZE))
+                .safetyMargin(get(ADAPTIVE_SAFETY_MARGIN))
+                .targetUtilisation(get(ADAPTIVE_TARGET_UTILISATION));
+        if (get(ADAPTIVE_MAX_DELAY) != null) {
+            b.maxDelay(get(ADAPTIVE_MAX_DELAY));
+        }
+        return b.build();
     }
 
     /** The arms that run (off: only the first). */
@@ -269,68 +185,15 @@ public final class JobOptions implements Serializable {
      * own which shards.
      */
     public String stateLayout() {
-        StringBuilder arms = new StringBuilder();
-        for (ArmKind arm : this.arms) {
-            arms.append(arms.length() == 0 ? "" : ",").append(arm.label());
-        }
-        return "shards=" + shards + ";max-parallelism=" + maxParallelism
-                + (abMode.equals("split") ? ";split=" + arms : "");
+        return "shards=" + shards() + ";max-parallelism=" + maxParallelism()
+                + (abMode() == AbMode.SPLIT ? ";split=" + JobOption.format(arms) : "");
     }
 
     public boolean kafkaSource() {
-        return kafkaBootstrap != null;
+        return kafkaBootstrap() != null;
     }
 
     public boolean embeddedDatabase() {
-        return jdbcUrl == null;
-    }
-
-    private static String table(ParameterTool p, String name, String dflt) {
-        String v = p.get(name, dflt);
-        try {
-            return SqlIdentifiers.requireTableName(v);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--" + name + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static int intAtLeast(ParameterTool p, String name, int dflt, int min) {
-        long v = longAtLeast(p, name, dflt, min);
-        if (v > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("--" + name + " is too large: " + v);
-        }
-        return (int) v;
-    }
-
-    private static long longAtLeast(ParameterTool p, String name, long dflt, long min) {
-        if (!p.has(name)) {
-            return dflt;
-        }
-        long v;
-        try {
-            v = Long.parseLong(p.get(name).trim());
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("--" + name + " must be an integer, got '" + p.get(name) + "'");
-        }
-        if (v < min) {
-            throw new IllegalArgumentException("--" + name + " must be >= " + min + ", got " + v);
-        }
-        return v;
-    }
-
-    private static Duration duration(ParameterTool p, String name, Duration dflt) {
-        if (!p.has(name)) {
-            return dflt;
-        }
-        try {
-            Duration d = TimeUtils.parseDuration(p.get(name));
-            if (d.isNegative()) {
-                throw new IllegalArgumentException("negative");
-            }
-            return d;
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("--" + name + " must be a duration like 500ms, 2s or 1min, got '"
-                    + p.get(name) + "'");
-        }
+        return jdbcUrl() == null;
     }
 }

@@ -51,8 +51,8 @@ class ClickstreamToPostgresITCase {
         DynbatchJob.ensureSchema(options, database);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(options.parallelism);
-        env.setMaxParallelism(options.maxParallelism);
+        env.setParallelism(options.parallelism());
+        env.setMaxParallelism(options.maxParallelism());
         env.enableCheckpointing(1000);
         ClickstreamGenerator generator = DynbatchJob.generator(options, System.currentTimeMillis() + 1000);
 
@@ -76,7 +76,7 @@ class ClickstreamToPostgresITCase {
         }
 
         Map<RowKey, Long> truth = generator.expectedTotals();
-        ShardKeys shardKeys = new ShardKeys(options.shards, options.maxParallelism);
+        ShardKeys shardKeys = new ShardKeys(options.shards(), options.maxParallelism());
         try (Connection c = PostgresForTests.connect()) {
             for (int a = 0; a < options.activeArms().size(); a++) {
                 ArmKind arm = options.activeArms().get(a);

@@ -149,7 +149,7 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
     public void open(OpenContext openContext) {
         connections = connectionSource.open(database);
         writer = new ResilientBatchWriter(new TotalsTable(database.totalsTable()), connections,
-                retryPolicy, new CircuitBreaker(3, 1_000, 15_000, System::currentTimeMillis), Thread::sleep,
+                retryPolicy, retryPolicy.newCircuitBreaker(System::currentTimeMillis), Thread::sleep,
                 () -> ThreadLocalRandom.current().nextDouble());
         batchSeq = getRuntimeContext().getState(batchSeqDesc);
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("dynbatch").addGroup("arm", arm);

@@ -3,13 +3,16 @@ package io.dynbatch.job.sink;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Bounded exponential backoff with jitter: attempt {@code n} (1-based) waits {@code min(maxDelay,
  * baseDelay * 2^(n-1))}, scaled by a random factor in {@code [0.5, 1.0)} so that retrying
  * subtasks do not hit a recovering database in lock step. Retries end after {@code maxAttempts}
  * attempts or once the database has been failing for the outage limit, whichever comes first. Pure:
- * the random source and the elapsed time are the caller's.
+ * the random source and the elapsed time are the caller's. It also carries the settings of the
+ * writer's {@link CircuitBreaker} ({@link #newCircuitBreaker}): by default it opens after 3
+ * consecutive failures, for 1 s doubling up to 15 s.
  */
 public final class RetryPolicy implements Serializable {
 
@@ -19,13 +22,29 @@ public final class RetryPolicy implements Serializable {
     private final long baseDelayMillis;
     private final long maxDelayMillis;
     private final long outageLimitMillis;
+    private final int breakerFailures;
+    private final long breakerOpenMillis;
+    private final long breakerMaxOpenMillis;
+
+    /** Consecutive failures that open the circuit breaker, by default. */
+    public static final int DEFAULT_BREAKER_FAILURES = 3;
+    /** The breaker's first open period, by default; it doubles while probes fail. */
+    public static final Duration DEFAULT_BREAKER_OPEN = Duration.ofSeconds(1);
+    /** The breaker's longest open period, by default. */
+    public static final Duration DEFAULT_BREAKER_MAX_OPEN = Duration.ofSeconds(15);
+    /** The job's first backoff, by default; it doubles with each failed attempt. */
+    public static final Duration DEFAULT_BASE_DELAY = Duration.ofMillis(100);
+    /** The job's longest backoff, by default. */
+    public static final Duration DEFAULT_MAX_DELAY = Duration.ofSeconds(5);
 
     /** A policy bounded by attempts only. */
     public RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay) {
-        this(maxAttempts, baseDelay, maxDelay, null);
+        this(maxAttempts, baseDelay, maxDelay, null, DEFAULT_BREAKER_FAILURES, DEFAULT_BREAKER_OPEN.toMillis(),
+                DEFAULT_BREAKER_MAX_OPEN.toMillis());
     }
 
-    private RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay, Duration outageLimit) {
+    private RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay, Duration outageLimit,
+            int breakerFailures, long breakerOpenMillis, long breakerMaxOpenMillis) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
         }
@@ -39,6 +58,12 @@ public final class RetryPolicy implements Serializable {
             throw new IllegalArgumentException("the outage limit must be >= 0");
         }
         this.outageLimitMillis = outageLimit == null ? Long.MAX_VALUE : outageLimit.toMillis();
+        if (breakerFailures < 1 || breakerOpenMillis < 0 || breakerMaxOpenMillis < breakerOpenMillis) {
+            throw new IllegalArgumentException("need breaker failures >= 1 and 0 <= open <= max open");
+        }
+        this.breakerFailures = breakerFailures;
+        this.breakerOpenMillis = breakerOpenMillis;
+        this.breakerMaxOpenMillis = breakerMaxOpenMillis;
     }
 
     /**
@@ -46,7 +71,31 @@ public final class RetryPolicy implements Serializable {
      * {@code outageLimit} of failing (counted from the first failure after the last success).
      */
     public static RetryPolicy forOutagesUpTo(Duration outageLimit) {
-        return new RetryPolicy(Integer.MAX_VALUE, Duration.ofMillis(100), Duration.ofSeconds(5), outageLimit);
+        return forOutagesUpTo(outageLimit, DEFAULT_BASE_DELAY, DEFAULT_MAX_DELAY);
+    }
+
+    /**
+     * {@code baseDelay} doubling up to {@code maxDelay} between attempts, as many attempts as fit in
+     * {@code outageLimit} of failing.
+     */
+    public static RetryPolicy forOutagesUpTo(Duration outageLimit, Duration baseDelay, Duration maxDelay) {
+        return new RetryPolicy(Integer.MAX_VALUE, baseDelay, maxDelay, outageLimit, DEFAULT_BREAKER_FAILURES,
+                DEFAULT_BREAKER_OPEN.toMillis(), DEFAULT_BREAKER_MAX_OPEN.toMillis());
+    }
+
+    /**
+     * This policy with another circuit breaker: it opens after {@code failures} consecutive failures,
+     * for {@code open}, doubling up to {@code maxOpen} while probes fail.
+     */
+    public RetryPolicy withCircuitBreaker(int failures, Duration open, Duration maxOpen) {
+        return new RetryPolicy(maxAttempts, Duration.ofMillis(baseDelayMillis), Duration.ofMillis(maxDelayMillis),
+                outageLimitMillis == Long.MAX_VALUE ? null : Duration.ofMillis(outageLimitMillis), failures,
+                open.toMillis(), maxOpen.toMillis());
+    }
+
+    /** A new circuit breaker with this policy's settings (one per writer: breakers are not thread-safe). */
+    public CircuitBreaker newCircuitBreaker(LongSupplier clock) {
+        return new CircuitBreaker(breakerFailures, breakerOpenMillis, breakerMaxOpenMillis, clock);
     }
 
     /**
@@ -55,7 +104,7 @@ public final class RetryPolicy implements Serializable {
      * #forOutagesUpTo}.
      */
     public static RetryPolicy defaults() {
-        return new RetryPolicy(8, Duration.ofMillis(100), Duration.ofSeconds(5));
+        return new RetryPolicy(8, DEFAULT_BASE_DELAY, DEFAULT_MAX_DELAY);
     }
 
     public int maxAttempts() {
@@ -91,6 +140,7 @@ public final class RetryPolicy implements Serializable {
     public String toString() {
         return "RetryPolicy(maxAttempts=" + (maxAttempts == Integer.MAX_VALUE ? "unbounded" : maxAttempts) + ", base="
                 + baseDelayMillis + "ms, max=" + maxDelayMillis + "ms, outageLimit="
-                + (outageLimitMillis == Long.MAX_VALUE ? "none" : outageLimitMillis + "ms") + ")";
+                + (outageLimitMillis == Long.MAX_VALUE ? "none" : outageLimitMillis + "ms") + ", breaker="
+                + breakerFailures + " failures, open " + breakerOpenMillis + "-" + breakerMaxOpenMillis + "ms)";
     }
 }

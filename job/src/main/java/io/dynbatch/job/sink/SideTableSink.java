@@ -59,7 +59,7 @@ public final class SideTableSink<T> implements Sink<T> {
         ProviderConnections connections =
                 new ProviderConnections(new SimpleJdbcConnectionProvider(database.connectionOptions()));
         RetryingTransactions transactions = new RetryingTransactions(connections, retryPolicy,
-                new CircuitBreaker(3, 1_000, 15_000, System::currentTimeMillis), Thread::sleep,
+                retryPolicy.newCircuitBreaker(System::currentTimeMillis), Thread::sleep,
                 () -> ThreadLocalRandom.current().nextDouble(), System::currentTimeMillis);
         TypeSerializer<T> copier = context.isObjectReuseEnabled() ? context.createInputSerializer() : null;
         return new Writer<>(new SideTableWriter<>(rows, transactions), connections, context.getProcessingTimeService(),

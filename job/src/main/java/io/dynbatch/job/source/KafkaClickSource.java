@@ -36,24 +36,24 @@ public final class KafkaClickSource {
             throw new IllegalArgumentException("--kafka-bootstrap is required for the Kafka source");
         }
         KafkaSourceBuilder<RawClick> b = KafkaSource.<RawClick>builder()
-                .setBootstrapServers(options.kafkaBootstrap)
-                .setTopics(options.kafkaTopic)
-                .setGroupId(options.kafkaGroup)
-                .setStartingOffsets(startingOffsets(options.kafkaStartingOffsets))
+                .setBootstrapServers(options.kafkaBootstrap())
+                .setTopics(options.kafkaTopic())
+                .setGroupId(options.kafkaGroup())
+                .setStartingOffsets(startingOffsets(options.kafkaStartingOffsets()))
                 .setDeserializer(new KafkaRawClickDeserializer())
                 .setProperty("commit.offsets.on.checkpoint", "true")
-                .setProperty("client.id.prefix", "dynbatch-" + options.kafkaGroup);
-        if (options.kafkaPropertiesFile != null) {
-            b.setProperties(load(Path.of(options.kafkaPropertiesFile)));
+                .setProperty("client.id.prefix", "dynbatch-" + options.kafkaGroup());
+        if (options.kafkaPropertiesFile() != null) {
+            b.setProperties(load(Path.of(options.kafkaPropertiesFile())));
         }
         return b;
     }
 
-    static OffsetsInitializer startingOffsets(String mode) {
-        switch (mode) {
-            case "earliest":
+    static OffsetsInitializer startingOffsets(KafkaStartingOffsets from) {
+        switch (from) {
+            case EARLIEST:
                 return OffsetsInitializer.earliest();
-            case "latest":
+            case LATEST:
                 return OffsetsInitializer.latest();
             default:
                 return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);

@@ -66,7 +66,7 @@ class DatabaseOutageITCase {
         outage.assertExact();
         try (Connection c = outage.postgres.connect()) {
             List<String[]> report = DeadLetterQueries.query(c,
-                    "SELECT arm, count(*), sum(events), sum(transactions) FROM " + outage.kafka.options.reportTable
+                    "SELECT arm, count(*), sum(events), sum(transactions) FROM " + outage.kafka.options.reportTable()
                             + " GROUP BY arm");
             assertThat(report).as("A/B report rows of the one arm").hasSize(1);
             System.out.printf("A/B report: arm %s, %s intervals, %s events, %s transactions%n", report.get(0)[0],

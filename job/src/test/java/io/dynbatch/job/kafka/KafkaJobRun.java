@@ -94,7 +94,7 @@ final class KafkaJobRun {
 
             @Override
             public void deadLetters(DataStream<DeadLetter> deadLetters) {
-                deadLetters.sinkTo(new DeadLetterTable(options.deadLetterTable).sink(database, options.retryPolicy()))
+                deadLetters.sinkTo(new DeadLetterTable(options.deadLetterTable()).sink(database, options.retryPolicy()))
                         .name("dead-letters");
             }
         });
@@ -125,7 +125,7 @@ final class KafkaJobRun {
         KafkaSource<RawClick> source = KafkaClickSource.builder(options)
                 .setBounded(OffsetsInitializer.offsets(endOffsets))
                 .build();
-        ClickstreamPipeline.defineWorkflow(env, source, options.parallelism, options, database, sinks);
+        ClickstreamPipeline.defineWorkflow(env, source, options.parallelism(), options, database, sinks);
         StreamGraph graph = env.getStreamGraph();
         graph.setJobName("kafka-it");
         if (savepoint != null) {

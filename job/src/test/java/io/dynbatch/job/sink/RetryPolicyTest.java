@@ -39,6 +39,28 @@ class RetryPolicyTest {
     }
 
     @Test
+    void carriesTheCircuitBreakerSettings() {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        CircuitBreaker byDefault = RetryPolicy.forOutagesUpTo(Duration.ofMinutes(5)).newCircuitBreaker(now::get);
+        for (int i = 0; i < 3; i++) {
+            assertThat(byDefault.state()).isEqualTo(CircuitBreaker.State.CLOSED);
+            byDefault.onFailure();
+        }
+        assertThat(byDefault.millisUntilCallAllowed()).isEqualTo(1_000);
+
+        RetryPolicy custom = RetryPolicy.forOutagesUpTo(Duration.ofMinutes(1), Duration.ofMillis(50), Duration.ofSeconds(2))
+                .withCircuitBreaker(1, Duration.ofMillis(200), Duration.ofMillis(400));
+        CircuitBreaker breaker = custom.newCircuitBreaker(now::get);
+        breaker.onFailure();
+        assertThat(breaker.millisUntilCallAllowed()).isEqualTo(200);
+        assertThat(custom.outageLimitMillis()).isEqualTo(60_000);
+        assertThat(custom.delayAfterAttemptMillis(1, () -> 1.0)).isEqualTo(50);
+        assertThat(custom.delayAfterAttemptMillis(20, () -> 1.0)).isEqualTo(2_000);
+        assertThatThrownBy(() -> custom.withCircuitBreaker(0, Duration.ZERO, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void classifiesPostgresErrors() {
         assertThat(SqlErrors.isTransient(new SQLException("refused", "08001"))).isTrue();
         assertThat(SqlErrors.isTransient(new SQLException("deadlock", "40P01"))).isTrue();

@@ -10,10 +10,7 @@ import java.util.Objects;
  * Builder#build()} rejects inconsistent values with an {@link IllegalArgumentException}, so a
  * config that exists is usable.
  *
- * <p>Defaults: SLO 2 s, maxSize 50,000 elements, maxDelay = SLO, maxPendingBytes 64 MiB at an
- * assumed 256 bytes per element, safety margin 100 ms, target writer utilisation 0.7, arrival-rate
- * half-life 2 s, writer-load half-life 10 s, cost-model forgetting factor 0.9 per write, cost
- * priors 20 ms per call and 10 µs per element, timer tolerance 10 ms.
+ * <p>Defaults: {@link AdaptivePolicyDefaults}; maxDelay defaults to the SLO.
  */
 public final class AdaptivePolicyConfig implements Serializable {
 
@@ -174,20 +171,20 @@ public final class AdaptivePolicyConfig implements Serializable {
 
     /** Mutable builder; every setter returns {@code this}. Validation happens in {@link #build()}. */
     public static final class Builder {
-        private long sloMillis = 2_000;
-        private long maxSize = 50_000;
+        private long sloMillis = AdaptivePolicyDefaults.SLO_MILLIS;
+        private long maxSize = AdaptivePolicyDefaults.MAX_SIZE;
         private long maxDelayMillis = -1; // = slo unless set
-        private long maxPendingBytes = 64L << 20;
-        private long assumedElementBytes = 256;
-        private long safetyMarginMillis = 100;
-        private double targetUtilisation = 0.7;
-        private long rateHalfLifeMillis = 2_000;
-        private long loadHalfLifeMillis = 10_000;
-        private double costForgetting = 0.9;
-        private double priorPerCallMillis = 20.0;
-        private double priorPerElementMillis = 0.010;
-        private long timerToleranceMillis = 10;
-        private double backlogExitFraction = 0.75;
+        private long maxPendingBytes = AdaptivePolicyDefaults.MAX_PENDING_BYTES;
+        private long assumedElementBytes = AdaptivePolicyDefaults.ASSUMED_ELEMENT_BYTES;
+        private long safetyMarginMillis = AdaptivePolicyDefaults.SAFETY_MARGIN_MILLIS;
+        private double targetUtilisation = AdaptivePolicyDefaults.TARGET_UTILISATION;
+        private long rateHalfLifeMillis = AdaptivePolicyDefaults.RATE_HALF_LIFE_MILLIS;
+        private long loadHalfLifeMillis = AdaptivePolicyDefaults.LOAD_HALF_LIFE_MILLIS;
+        private double costForgetting = AdaptivePolicyDefaults.COST_FORGETTING;
+        private double priorPerCallMillis = AdaptivePolicyDefaults.PRIOR_PER_CALL_MILLIS;
+        private double priorPerElementMillis = AdaptivePolicyDefaults.PRIOR_PER_ELEMENT_MILLIS;
+        private long timerToleranceMillis = AdaptivePolicyDefaults.TIMER_TOLERANCE_MILLIS;
+        private double backlogExitFraction = AdaptivePolicyDefaults.BACKLOG_EXIT_FRACTION;
 
         private Builder() {}
 

@@ -1,0 +1,147 @@
+package io.dynbatch.job;
+
+import io.dynbatch.job.options.JobOption;
+import io.dynbatch.job.options.OptionTable;
+import io.dynbatch.job.parse.ClickEventParser;
+import io.dynbatch.job.sink.RetryPolicy;
+import io.dynbatch.job.sink.SqlIdentifiers;
+import io.dynbatch.job.source.KafkaStartingOffsets;
+import io.dynbatch.triggers.policy.AdaptivePolicyDefaults;
+
+import java.time.Duration;
+import java.util.List;
+
+import static io.dynbatch.job.options.JobOption.choice;
+import static io.dynbatch.job.options.JobOption.choices;
+import static io.dynbatch.job.options.JobOption.duration;
+import static io.dynbatch.job.options.JobOption.flag;
+import static io.dynbatch.job.options.JobOption.integer;
+import static io.dynbatch.job.options.JobOption.longInteger;
+import static io.dynbatch.job.options.JobOption.number;
+import static io.dynbatch.job.options.JobOption.text;
+
+/**
+ * Every option of the job, declared once, in the order {@code --help} lists them. Checks that
+ * involve several options are in {@link JobOptions}.
+ */
+public final class JobOptionTable {
+
+    /** The job's options; its usage is the {@code --help} text. */
+    public static final OptionTable TABLE = new OptionTable(
+            "Usage: dynbatch [--option value ...]   (no options: the embedded demo)",
+            name -> name.contains("password") ? "the password is never an argument (arguments are shown in the"
+                    + " Flink web UI): set it in the environment variable named by --jdbc-password-env" : null);
+
+    public static final JobOption<String> KAFKA_BOOTSTRAP = TABLE.add(text("kafka-bootstrap", "HOSTS", null,
+            "read the clickstream from Kafka").withDefaultText("the built-in generator"));
+    public static final JobOption<String> KAFKA_TOPIC = TABLE.add(text("kafka-topic", "NAME", "clicks", "topic")
+            .check(t -> t.matches("[A-Za-z0-9._-]{1,249}"), "a valid topic name ([A-Za-z0-9._-], 1 to 249)"));
+    public static final JobOption<String> KAFKA_GROUP = TABLE.add(text("kafka-group", "ID", "dynbatch",
+            "consumer group"));
+    public static final JobOption<KafkaStartingOffsets> KAFKA_STARTING_OFFSETS = TABLE.add(choice(
+            "kafka-starting-offsets", KafkaStartingOffsets.class, KafkaStartingOffsets.COMMITTED,
+            "where to start reading; committed: the group's committed offsets, else earliest"));
+    public static final JobOption<String> KAFKA_PROPERTIES = TABLE.add(text("kafka-properties", "FILE", null,
+            "extra consumer properties, e.g. security settings (kept out of the args)"));
+    public static final JobOption<Duration> ALLOWED_LATENESS = TABLE.add(duration("allowed-lateness",
+            Duration.ofMinutes(1), "events older than watermark - D are dead-lettered as late"));
+    public static final JobOption<String> JDBC_URL = TABLE.add(text("jdbc-url", "URL", null,
+            "PostgreSQL JDBC URL").withDefaultText("start an embedded PostgreSQL"));
+    public static final JobOption<String> JDBC_USER = TABLE.add(text("jdbc-user", "NAME", "postgres", "database user"));
+    public static final JobOption<String> JDBC_PASSWORD_ENV = TABLE.add(text("jdbc-password-env", "VAR",
+            "DYNBATCH_JDBC_PASSWORD", "environment variable holding the password (never an argument)"));
+    public static final JobOption<String> TABLE_NAME = TABLE.add(table("table", "click_totals", "totals table"));
+    public static final JobOption<String> DEAD_LETTER_TABLE = TABLE.add(table("dead-letter-table", "dead_letters",
+            "dead-letter table"));
+    public static final JobOption<String> REPORT_TABLE = TABLE.add(table("report-table", "ab_report",
+            "A/B report table, one row per arm and interval"));
+    public static final JobOption<Integer> PARALLELISM = TABLE.add(integer("parallelism", "N", 2, 1,
+            "job parallelism"));
+    /** Its default is a constant, so that changing the parallelism never changes the shards. */
+    public static final JobOption<Integer> SHARDS = TABLE.add(integer("shards", "N", 4, 1,
+            "write shards; fixed for the life of the tables, independent of parallelism"));
+    public static final JobOption<Integer> MAX_PARALLELISM = TABLE.add(integer("max-parallelism", "N", 128, 1,
+            "key groups, >= parallelism and >= shards"));
+    public static final JobOption<Long> EVENTS = TABLE.add(longInteger("events", "N", 600_000, 1,
+            "events the generator produces"));
+    public static final JobOption<Duration> DURATION = TABLE.add(duration("duration", Duration.ofSeconds(90),
+            "length of the compressed day, e.g. 90s").check(d -> !d.isZero(), "> 0"));
+    public static final JobOption<Integer> BURSTS = TABLE.add(integer("bursts", "N", 4, 0,
+            "traffic bursts in the day"));
+    public static final JobOption<Integer> PAGES = TABLE.add(integer("pages", "N", 500, 1, "distinct pages"));
+    public static final JobOption<Double> HOT_SHARE = TABLE.add(number("hot-share", "X", 0.0,
+            "share of events on one hot row, skewing one shard").check(x -> x >= 0 && x < 1, "in [0, 1)"));
+    public static final JobOption<Long> SEED = TABLE.add(longInteger("seed", "N", 42, Long.MIN_VALUE,
+            "generator seed"));
+    public static final JobOption<Duration> START_DELAY = TABLE.add(duration("start-delay", Duration.ofSeconds(5),
+            "time from job build to the first event"));
+    public static final JobOption<List<ArmKind>> ARMS = TABLE.add(choices("arms", ArmKind.class,
+            List.of(ArmKind.STATIC, ArmKind.ADAPTIVE),
+            "A/B arms, comma-separated; each arm writes <table>_<arm> when there are several"));
+    public static final JobOption<AbMode> AB_MODE = TABLE.add(choice("ab-mode", AbMode.class, AbMode.SHADOW,
+            "shadow: every event to every arm; split: shards divided between arms; off: the first arm only"));
+    public static final JobOption<Duration> REPORT_INTERVAL = TABLE.add(duration("report-interval",
+            Duration.ofSeconds(10), "A/B report interval").check(d -> d.toMillis() >= 1000, ">= 1s"));
+    public static final JobOption<Duration> SLO = TABLE.add(duration("slo",
+            Duration.ofMillis(AdaptivePolicyDefaults.SLO_MILLIS),
+            "adaptive trigger: insight-latency SLO, ingest to commit").check(d -> !d.isZero(), "> 0"));
+    public static final JobOption<Long> ADAPTIVE_MAX_SIZE = TABLE.add(longInteger("adaptive-max-size", "N",
+            AdaptivePolicyDefaults.MAX_SIZE, 1, "adaptive trigger: no batch has more events"));
+    public static final JobOption<Duration> ADAPTIVE_MAX_DELAY = TABLE.add(duration("adaptive-max-delay", null,
+            "adaptive trigger: no batch waits longer after its first event").check(d -> !d.isZero(), "> 0")
+            .withDefaultText("the SLO"));
+    public static final JobOption<Duration> ADAPTIVE_SAFETY_MARGIN = TABLE.add(duration("adaptive-safety-margin",
+            Duration.ofMillis(AdaptivePolicyDefaults.SAFETY_MARGIN_MILLIS),
+            "adaptive trigger: time kept in reserve before the SLO, < slo"));
+    public static final JobOption<Double> ADAPTIVE_TARGET_UTILISATION = TABLE.add(number(
+            "adaptive-target-utilisation", "X", AdaptivePolicyDefaults.TARGET_UTILISATION,
+            "adaptive trigger: share of time a writer may spend writing").check(x -> x > 0 && x <= 1, "in (0, 1]"));
+    public static final JobOption<Long> BATCH_SIZE = TABLE.add(longInteger("batch-size", "N", 5_000, 1,
+            "static trigger: flush at N events"));
+    public static final JobOption<Duration> BATCH_DELAY = TABLE.add(duration("batch-delay", Duration.ofSeconds(1),
+            "static trigger: flush D after a batch's first event"));
+    public static final JobOption<Duration> JITTER = TABLE.add(duration("jitter", Duration.ofMillis(100),
+            "per-shard timer jitter, <= batch-delay"));
+    public static final JobOption<Integer> MAX_RECORD_BYTES = TABLE.add(integer("max-record-bytes", "N",
+            ClickEventParser.DEFAULT_MAX_RECORD_BYTES, 64, "larger records are dead-lettered"));
+    public static final JobOption<Duration> CHECKPOINT_INTERVAL = TABLE.add(duration("checkpoint-interval",
+            Duration.ofSeconds(10), "checkpoint interval").check(d -> d.toMillis() >= 10, ">= 10ms"));
+    public static final JobOption<Duration> CHECKPOINT_TIMEOUT = TABLE.add(duration("checkpoint-timeout",
+            Duration.ofMinutes(2), "checkpoint timeout").check(d -> d.toMillis() >= 10, ">= 10ms"));
+    public static final JobOption<Duration> CHECKPOINT_MIN_PAUSE = TABLE.add(duration("checkpoint-min-pause",
+            Duration.ofSeconds(1), "minimum pause between checkpoints"));
+    public static final JobOption<Duration> OUTAGE_LIMIT = TABLE.add(duration("outage-limit", Duration.ofMinutes(5),
+            "how long a writer waits for an unreachable database (retrying, the job backpressured) before its"
+                    + " task fails and restarts"));
+    public static final JobOption<Duration> RETRY_BACKOFF = TABLE.add(duration("retry-backoff",
+            RetryPolicy.DEFAULT_BASE_DELAY, "a writer's first wait after a failed attempt, doubling"));
+    public static final JobOption<Duration> RETRY_MAX_BACKOFF = TABLE.add(duration("retry-max-backoff",
+            RetryPolicy.DEFAULT_MAX_DELAY, "a writer's longest wait between attempts, >= retry-backoff"));
+    public static final JobOption<Integer> BREAKER_FAILURES = TABLE.add(integer("breaker-failures", "N",
+            RetryPolicy.DEFAULT_BREAKER_FAILURES, 1, "consecutive failures that open a writer's circuit breaker"));
+    public static final JobOption<Duration> BREAKER_OPEN = TABLE.add(duration("breaker-open",
+            RetryPolicy.DEFAULT_BREAKER_OPEN, "how long the open breaker stops calls, doubling while probes fail"));
+    public static final JobOption<Duration> BREAKER_MAX_OPEN = TABLE.add(duration("breaker-max-open",
+            RetryPolicy.DEFAULT_BREAKER_MAX_OPEN, "the breaker's longest open period, >= breaker-open"));
+    /** -1 (the default): derived, see {@link JobOptions#tolerableCheckpointFailures()}. */
+    public static final JobOption<Integer> TOLERABLE_CHECKPOINT_FAILURES = TABLE.add(integer(
+            "tolerable-checkpoint-failures", "N", -1, 0, "checkpoints that may fail in a row, e.g. timing out"
+                    + " during a database outage, before the job fails over")
+            .withDefaultText("as many as the outage limit can cause, outage-limit / checkpoint-timeout + 2,"
+                    + " at least 3"));
+    public static final JobOption<String> WEB_PORTS = TABLE.add(text("web-ports", "RANGE", "8081-8099",
+            "web UI port(s) of the embedded cluster, first free one wins")
+            .check(r -> r.matches("\\d{1,5}(-\\d{1,5})?"), "a port or a range like 8081-8099"));
+    public static final JobOption<String> RESULTS = TABLE.add(text("results", "FILE", "results/demo-summary.csv",
+            "summary CSV"));
+    public static final JobOption<Boolean> DRY_RUN = TABLE.add(flag("dry-run",
+            "read and parse/validate only, write nothing (the input's ceiling; flink run only)"));
+    public static final JobOption<Boolean> HELP = TABLE.add(flag("help", "this help"));
+
+    private JobOptionTable() {}
+
+    private static JobOption<String> table(String name, String defaultValue, String description) {
+        return JobOption.of(name, "NAME", defaultValue, "a table name, [schema.]table of lower-case letters,"
+                + " digits and _", SqlIdentifiers::requireTableName, description);
+    }
+}
