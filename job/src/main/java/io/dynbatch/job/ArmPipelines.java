@@ -95,12 +95,12 @@ public final class ArmPipelines {
             case ADAPTIVE:
                 return AdaptiveBatchTrigger.<ClickEvent, GlobalWindow>of(AdaptivePolicyConfig.withSlo(options.slo))
                         .withJitter(KeyJitter.upTo(options.jitter, byShard))
-                        .withMetricsArm(arm.label())
+                        .withMetricsScope(arm.label())
                         .withFlushTarget(); // FlushToDatabase takes it into the receipt
             case STATIC:
                 return StaticBatchTrigger.<ClickEvent, GlobalWindow>of(options.batchSize, options.batchDelay)
                         .withJitter(KeyJitter.upTo(options.jitter, byShard))
-                        .withMetricsArm(arm.label());
+                        .withMetricsScope(arm.label());
             case BUILTIN:
                 return EndOfInputFlush.of(PurgingTrigger.of(
                         ProcessingTimeoutTrigger.of(CountTrigger.<GlobalWindow>of(options.batchSize), options.batchDelay)));

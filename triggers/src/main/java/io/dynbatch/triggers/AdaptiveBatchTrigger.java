@@ -83,7 +83,7 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
     private final AdaptivePolicyConfig config;
     private final KeyJitter<T> jitter;
     private final ElementWeigher<T> weigher;
-    private final String metricsArm;
+    private final String metricsScope;
     /** Whether each fired batch's planned size is left for the window function ({@link FlushTarget}). */
     private final boolean reportsTarget;
 
@@ -113,18 +113,18 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
     private transient PendingBatch scratch;
 
     private AdaptiveBatchTrigger(
-            AdaptivePolicyConfig config, KeyJitter<T> jitter, ElementWeigher<T> weigher, String metricsArm,
+            AdaptivePolicyConfig config, KeyJitter<T> jitter, ElementWeigher<T> weigher, String metricsScope,
             boolean reportsTarget) {
         this.config = config;
         this.jitter = jitter;
         this.weigher = weigher;
-        this.metricsArm = metricsArm;
+        this.metricsScope = metricsScope;
         this.reportsTarget = reportsTarget;
     }
 
-    /** An adaptive trigger with the given policy settings, no jitter, metrics arm {@code default}. */
+    /** An adaptive trigger with the given policy settings, no jitter, metrics scope {@code default}. */
     public static <T, W extends Window> AdaptiveBatchTrigger<T, W> of(AdaptivePolicyConfig config) {
-        return new AdaptiveBatchTrigger<>(Objects.requireNonNull(config, "config"), KeyJitter.none(), null, "default",
+        return new AdaptiveBatchTrigger<>(Objects.requireNonNull(config, "config"), KeyJitter.none(), null, BatchTriggerMetrics.DEFAULT_SCOPE,
                 false);
     }
 
@@ -140,12 +140,12 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
             throw new IllegalArgumentException("jitter (" + jitter.maxJitterMillis()
                     + " ms) must not exceed maxDelay (" + config.maxDelayMillis() + " ms)");
         }
-        return new AdaptiveBatchTrigger<>(config, jitter, weigher, metricsArm, reportsTarget);
+        return new AdaptiveBatchTrigger<>(config, jitter, weigher, metricsScope, reportsTarget);
     }
 
-    /** A copy of this trigger that reports its metrics with variable {@code arm=<arm>}. */
-    public AdaptiveBatchTrigger<T, W> withMetricsArm(String arm) {
-        return new AdaptiveBatchTrigger<>(config, jitter, weigher, StaticBatchTrigger.requireArm(arm), reportsTarget);
+    /** A copy of this trigger that reports its metrics in scope {@code scope} ({@link BatchTriggerMetrics}). */
+    public AdaptiveBatchTrigger<T, W> withMetricsScope(String scope) {
+        return new AdaptiveBatchTrigger<>(config, jitter, weigher, BatchTriggerMetrics.requireScope(scope), reportsTarget);
     }
 
     /**
@@ -153,7 +153,7 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
      * assuming {@code assumedElementBytes} each.
      */
     public AdaptiveBatchTrigger<T, W> withElementWeigher(ElementWeigher<T> weigher) {
-        return new AdaptiveBatchTrigger<>(config, jitter, Objects.requireNonNull(weigher, "weigher"), metricsArm,
+        return new AdaptiveBatchTrigger<>(config, jitter, Objects.requireNonNull(weigher, "weigher"), metricsScope,
                 reportsTarget);
     }
 
@@ -163,7 +163,7 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
      * the next flush overwrites it).
      */
     public AdaptiveBatchTrigger<T, W> withFlushTarget() {
-        return new AdaptiveBatchTrigger<>(config, jitter, weigher, metricsArm, true);
+        return new AdaptiveBatchTrigger<>(config, jitter, weigher, metricsScope, true);
     }
 
     @Override
@@ -398,7 +398,7 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
             scratch = new PendingBatch();
         }
         if (metrics == null) {
-            metrics = new BatchTriggerMetrics(ctx.getMetricGroup(), metricsArm);
+            metrics = new BatchTriggerMetrics(ctx.getMetricGroup(), metricsScope);
             gauges = new AdaptiveTriggerGauges(metrics.group());
         }
     }

@@ -44,7 +44,7 @@ class AdaptiveBatchTriggerOperatorTest {
                 .keyBy(KEY)
                 .window(GlobalWindows.create())
                 .trigger(AdaptiveBatchTrigger.<String, GlobalWindow>of(AdaptivePolicyConfig.defaults())
-                        .withMetricsArm("adaptive")
+                        .withMetricsScope("adaptive")
                         .withFlushTarget())
                 .process(windowFunction);
         OneInputTransformation<String, Long> transformation =

@@ -69,7 +69,7 @@ final class JobWindowRun {
         if (arm == ArmKind.ADAPTIVE) {
             return AdaptiveBatchTrigger.<ClickEvent, GlobalWindow>of(TriggerVariant.adaptiveConfig(batchSize))
                     .withJitter(KeyJitter.upTo(Duration.ofMillis(100), byShard))
-                    .withMetricsArm(arm.label())
+                    .withMetricsScope(arm.label())
                     .withFlushTarget();
         }
         JobOptions options = JobOptions.fromArgs("--batch-size", String.valueOf(batchSize),
