@@ -38,6 +38,15 @@ public final class FlushTarget {
         return new ValueStateDescriptor<>(STATE_NAME, LongSerializer.INSTANCE);
     }
 
+    /** Leaves {@code target} for the window function, or removes any stale value for {@link #NONE}. */
+    static void leave(ValueState<Long> state, long target) throws IOException {
+        if (target == NONE) {
+            state.clear();
+        } else {
+            state.update(target);
+        }
+    }
+
     /**
      * Removes and returns the planned size of the batch being fired, or {@link #NONE}.
      *

@@ -82,11 +82,7 @@ public class StaticBatchTrigger<T, W extends Window> extends Trigger<T, W> {
      * @throws IllegalArgumentException if the jitter is larger than {@code maxDelay}
      */
     public StaticBatchTrigger<T, W> withJitter(KeyJitter<T> jitter) {
-        Objects.requireNonNull(jitter, "jitter");
-        if (jitter.maxJitterMillis() > maxDelayMillis) {
-            throw new IllegalArgumentException(
-                    "jitter (" + jitter.maxJitterMillis() + " ms) must not exceed maxDelay (" + maxDelayMillis + " ms)");
-        }
+        Objects.requireNonNull(jitter, "jitter").requireAtMost(maxDelayMillis);
         return new StaticBatchTrigger<>(maxSize, maxDelayMillis, jitter, metricsScope);
     }
 

@@ -238,7 +238,7 @@ class AdaptiveBatchTriggerTest {
         Harness h = new Harness(trigger);
         h.add("a", START);
         h.add("b", START);
-        AdaptiveTriggerGauges gauges = trigger.gaugesOrNull();
+        AdaptiveTriggerMetrics gauges = trigger.metricsOrNull();
         assertThat(gauges.deadlineMillis()).isBetween(1_870L, 1_880L);
         assertThat(gauges.targetSize()).isGreaterThanOrEqualTo(2);
         assertThat(gauges.perCallMillis()).isCloseTo(20, within(1e-9));
