@@ -23,7 +23,7 @@ import java.util.Objects;
  * FlushReason}). One processing-time timer per batch, moved when a re-plan shifts the deadline by
  * the timer tolerance. A key is re-planned at most once per millisecond (and for an element older
  * than the batch's oldest); the other elements of that millisecond are only counted. The window
- * function reports write costs ({@link SinkFeedback}) and takes planned sizes ({@link FlushTarget}).
+ * function reports write costs and takes planned sizes through {@link #feedback()}.
  *
  * <p>O(1) keyed state per key and window ({@link AdaptiveTriggerState}), checkpointed with the
  * timers; a flush leaves only the learned state, {@link #clear} nothing. Not for merging windows.
@@ -84,9 +84,14 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
                 leavesTarget);
     }
 
-    /** A copy that leaves each fired batch's planned size for the window function ({@link FlushTarget}). */
+    /** A copy that leaves each fired batch's planned size for the window function's {@link #feedback()}. */
     public AdaptiveBatchTrigger<T, W> withFlushTarget() {
         return new AdaptiveBatchTrigger<>(config, jitter, weigher, metricsScope, true);
+    }
+
+    /** The handle through which the window function fed by this trigger reports costs and takes targets. */
+    public BatchFeedback feedback() {
+        return new BatchFeedback(true, leavesTarget);
     }
 
     @Override
