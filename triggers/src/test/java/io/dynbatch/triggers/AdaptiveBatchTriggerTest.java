@@ -255,7 +255,7 @@ class AdaptiveBatchTriggerTest {
         assertThatThrownBy(() -> t.withJitter(KeyJitter.upTo(Duration.ofMillis(101), s -> s)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("must not exceed maxDelay");
-        assertThatThrownBy(() -> t.withMetricsScope("bad arm!")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> t.withMetricsScope("bad scope!")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> AdaptiveBatchTrigger.of(null)).isInstanceOf(NullPointerException.class);
     }
 
