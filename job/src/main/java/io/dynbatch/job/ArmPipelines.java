@@ -7,6 +7,7 @@ import io.dynbatch.job.model.ClickEvent;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.FlushToDatabase;
 import io.dynbatch.triggers.AdaptiveBatchTrigger;
+import io.dynbatch.triggers.BatchFeedback;
 import io.dynbatch.triggers.EndOfInputFlush;
 import io.dynbatch.triggers.KeyJitter;
 import io.dynbatch.triggers.StaticBatchTrigger;
@@ -61,14 +62,15 @@ public final class ArmPipelines {
                     .sideOutputLateData(TOO_LATE_FOR_WINDOW)
                     .trigger(PurgingTrigger.of(EventTimeTrigger.create())) // late firings carry only the late events
                     .process(new FlushToDatabase<String, TimeWindow>(arm.label(), database,
-                            page -> -1, options.retryPolicy(), false, options.allowedLateness()).withConnections(connections))
+                            page -> -1, options.retryPolicy(), BatchFeedback.NONE, options.allowedLateness()).withConnections(connections))
                     .name(name)
                     .uid(name);
         }
         ShardKeySelector byShard = new ShardKeySelector(shardKeys);
-        return batchByShard(events, byShard, trigger(arm, options, byShard),
+        Trigger<? super ClickEvent, ? super GlobalWindow> trigger = trigger(arm, options, byShard);
+        return batchByShard(events, byShard, trigger,
                 new FlushToDatabase<Integer, GlobalWindow>(arm.label(), database, shardKeys::shardOfKey,
-                        options.retryPolicy(), arm == ArmKind.ADAPTIVE, options.allowedLateness())
+                        options.retryPolicy(), BatchFeedback.of(trigger), options.allowedLateness())
                         .withConnections(connections))
                 .name(name)
                 .uid(name);
@@ -94,12 +96,12 @@ public final class ArmPipelines {
             case ADAPTIVE:
                 return AdaptiveBatchTrigger.<ClickEvent, GlobalWindow>of(options.adaptivePolicyConfig())
                         .withJitter(KeyJitter.upTo(options.jitter(), byShard))
-                        .withMetricsArm(arm.label())
+                        .withMetricsScope(arm.label())
                         .withFlushTarget(); // FlushToDatabase takes it into the receipt
             case STATIC:
                 return StaticBatchTrigger.<ClickEvent, GlobalWindow>of(options.batchSize(), options.batchDelay())
                         .withJitter(KeyJitter.upTo(options.jitter(), byShard))
-                        .withMetricsArm(arm.label());
+                        .withMetricsScope(arm.label());
             case BUILTIN:
                 return EndOfInputFlush.of(PurgingTrigger.of(
                         ProcessingTimeoutTrigger.of(CountTrigger.<GlobalWindow>of(options.batchSize()), options.batchDelay())));

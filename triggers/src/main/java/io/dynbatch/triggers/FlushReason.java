@@ -1,5 +1,7 @@
 package io.dynbatch.triggers;
 
+import io.dynbatch.triggers.policy.FlushPlan;
+
 /** Why a batching trigger flushed a batch. The metric label is {@link #label()}. */
 public enum FlushReason {
     /** The batch reached its size limit. */
@@ -15,6 +17,11 @@ public enum FlushReason {
 
     FlushReason(String label) {
         this.label = label;
+    }
+
+    /** Why a batch is flushed at a planned deadline set by {@code bound}: TIME for a hard cap, else ADAPTIVE. */
+    static FlushReason atDeadline(FlushPlan.Bound bound) {
+        return bound.isHardCap() ? TIME : ADAPTIVE;
     }
 
     /** Lower-case name used as the {@code reason} metric variable. */

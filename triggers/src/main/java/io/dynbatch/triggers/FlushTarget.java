@@ -11,7 +11,8 @@ import java.util.Objects;
 /**
  * The channel through which an {@link AdaptiveBatchTrigger} tells the window function what size it
  * planned for the batch it fires: the size its last plan expected the batch to reach at its
- * deadline ({@code FlushPlan#expectedSize}). The window function reads it with
+ * deadline ({@code FlushPlan#expectedSize}). The window function reads it with the trigger's
+ * {@link BatchFeedback#takeTarget}, which looks for it only if the trigger leaves it, or directly:
  *
  * <pre>{@code
  * long target = FlushTarget.take(context.windowState()); // -1 if none
@@ -36,6 +37,15 @@ public final class FlushTarget {
     /** A new descriptor of the state. */
     public static ValueStateDescriptor<Long> descriptor() {
         return new ValueStateDescriptor<>(STATE_NAME, LongSerializer.INSTANCE);
+    }
+
+    /** Leaves {@code target} for the window function, or removes any stale value for {@link #NONE}. */
+    static void leave(ValueState<Long> state, long target) throws IOException {
+        if (target == NONE) {
+            state.clear();
+        } else {
+            state.update(target);
+        }
     }
 
     /**

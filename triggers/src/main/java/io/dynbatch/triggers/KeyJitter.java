@@ -53,6 +53,19 @@ public final class KeyJitter<T> implements Serializable {
         return maxJitterMillis;
     }
 
+    /**
+     * This jitter, checked against the {@code maxDelay} of a trigger it is given to.
+     *
+     * @throws IllegalArgumentException if it is larger than {@code maxDelayMillis}
+     */
+    KeyJitter<T> requireAtMost(long maxDelayMillis) {
+        if (maxJitterMillis > maxDelayMillis) {
+            throw new IllegalArgumentException(
+                    "jitter (" + maxJitterMillis + " ms) must not exceed maxDelay (" + maxDelayMillis + " ms)");
+        }
+        return this;
+    }
+
     /** The offset in milliseconds for the key of {@code element}, in {@code [0, maxJitter]}. */
     public long offsetMillis(T element) throws Exception {
         if (maxJitterMillis == 0) {

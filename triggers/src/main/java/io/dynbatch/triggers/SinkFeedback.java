@@ -11,7 +11,8 @@ import java.util.Objects;
 
 /**
  * The channel through which the window function tells an {@link AdaptiveBatchTrigger} what a write
- * cost: after committing a batch, the job's {@code ProcessWindowFunction} calls
+ * cost. Window functions normally go through the trigger's {@link BatchFeedback} handle, whose
+ * {@code record} calls this only if the trigger learns costs; directly, after committing a batch:
  *
  * <pre>{@code
  * SinkFeedback.record(context.windowState(), batchSize, writeMillis);

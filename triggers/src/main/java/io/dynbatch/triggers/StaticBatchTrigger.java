@@ -48,7 +48,7 @@ public class StaticBatchTrigger<T, W extends Window> extends Trigger<T, W> {
     private final long maxSize;
     private final long maxDelayMillis;
     private final KeyJitter<T> jitter;
-    private final String metricsArm;
+    private final String metricsScope;
 
     /** A value, not a reducing state: one read and one write per element (a reducing add plus a get is three on RocksDB). */
     private final ValueStateDescriptor<Long> countDesc = new ValueStateDescriptor<>("batch-count", LongSerializer.INSTANCE);
@@ -57,11 +57,11 @@ public class StaticBatchTrigger<T, W extends Window> extends Trigger<T, W> {
 
     private transient BatchTriggerMetrics metrics;
 
-    private StaticBatchTrigger(long maxSize, long maxDelayMillis, KeyJitter<T> jitter, String metricsArm) {
+    private StaticBatchTrigger(long maxSize, long maxDelayMillis, KeyJitter<T> jitter, String metricsScope) {
         this.maxSize = maxSize;
         this.maxDelayMillis = maxDelayMillis;
         this.jitter = jitter;
-        this.metricsArm = metricsArm;
+        this.metricsScope = metricsScope;
     }
 
     /**
@@ -72,7 +72,7 @@ public class StaticBatchTrigger<T, W extends Window> extends Trigger<T, W> {
      */
     public static <T, W extends Window> StaticBatchTrigger<T, W> of(long maxSize, Duration maxDelay) {
         return new StaticBatchTrigger<>(
-                requirePositiveSize(maxSize), requireDelay(maxDelay), KeyJitter.none(), "default");
+                requirePositiveSize(maxSize), requireDelay(maxDelay), KeyJitter.none(), BatchTriggerMetrics.DEFAULT_SCOPE);
     }
 
     /**
@@ -82,17 +82,13 @@ public class StaticBatchTrigger<T, W extends Window> extends Trigger<T, W> {
      * @throws IllegalArgumentException if the jitter is larger than {@code maxDelay}
      */
     public StaticBatchTrigger<T, W> withJitter(KeyJitter<T> jitter) {
-        Objects.requireNonNull(jitter, "jitter");
-        if (jitter.maxJitterMillis() > maxDelayMillis) {
-            throw new IllegalArgumentException(
-                    "jitter (" + jitter.maxJitterMillis() + " ms) must not exceed maxDelay (" + maxDelayMillis + " ms)");
-        }
-        return new StaticBatchTrigger<>(maxSize, maxDelayMillis, jitter, metricsArm);
+        Objects.requireNonNull(jitter, "jitter").requireAtMost(maxDelayMillis);
+        return new StaticBatchTrigger<>(maxSize, maxDelayMillis, jitter, metricsScope);
     }
 
-    /** A copy of this trigger that reports its metrics with variable {@code arm=<arm>}. */
-    public StaticBatchTrigger<T, W> withMetricsArm(String arm) {
-        return new StaticBatchTrigger<>(maxSize, maxDelayMillis, jitter, requireArm(arm));
+    /** A copy of this trigger that reports its metrics in scope {@code scope} ({@link BatchTriggerMetrics}). */
+    public StaticBatchTrigger<T, W> withMetricsScope(String scope) {
+        return new StaticBatchTrigger<>(maxSize, maxDelayMillis, jitter, BatchTriggerMetrics.requireScope(scope));
     }
 
     static long requirePositiveSize(long maxSize) {
@@ -108,13 +104,6 @@ public class StaticBatchTrigger<T, W extends Window> extends Trigger<T, W> {
             throw new IllegalArgumentException("maxDelay must be >= 0, got " + maxDelay);
         }
         return maxDelay.toMillis();
-    }
-
-    static String requireArm(String arm) {
-        if (arm == null || !arm.matches("[A-Za-z0-9_-]{1,40}")) {
-            throw new IllegalArgumentException("arm must match [A-Za-z0-9_-]{1,40}, got " + arm);
-        }
-        return arm;
     }
 
     @Override
@@ -189,7 +178,7 @@ public class StaticBatchTrigger<T, W extends Window> extends Trigger<T, W> {
 
     private BatchTriggerMetrics metrics(TriggerContext ctx) {
         if (metrics == null) {
-            metrics = new BatchTriggerMetrics(ctx.getMetricGroup(), metricsArm);
+            metrics = new BatchTriggerMetrics(ctx.getMetricGroup(), metricsScope);
         }
         return metrics;
     }

@@ -15,13 +15,19 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link AdaptiveBatchTrigger} inside Flink's real window operator: the window function's {@link
- * SinkFeedback} reaches the trigger through window-scoped state and changes its plan, and the batch
- * and the learned cost survive a checkpoint and restore.
+ * {@link AdaptiveBatchTrigger} inside Flink's real window operator: what the window function reports
+ * through the trigger's {@link BatchFeedback} (or the static {@link SinkFeedback} it wraps) reaches
+ * the trigger through window-scoped state and changes its plan, and the batch and the learned cost
+ * survive a checkpoint and restore.
  */
 class AdaptiveBatchTriggerOperatorTest {
 
@@ -33,20 +39,24 @@ class AdaptiveBatchTriggerOperatorTest {
     /** Builds the window operator the DataStream API would build and wraps it in a harness. */
     private static KeyedOneInputStreamOperatorTestHarness<String, String, Long> harness(long reportedWriteMillis)
             throws Exception {
-        return harness(new WriteAndReport(reportedWriteMillis));
+        return harness(feedback -> new WriteAndReport(reportedWriteMillis, feedback));
     }
 
+    /** The window function is built with the feedback handle of the trigger that fires it. */
     @SuppressWarnings("unchecked")
     private static KeyedOneInputStreamOperatorTestHarness<String, String, Long> harness(
-            ProcessWindowFunction<String, Long, String, GlobalWindow> windowFunction) throws Exception {
+            Function<BatchFeedback, ProcessWindowFunction<String, Long, String, GlobalWindow>> windowFunction)
+            throws Exception {
+        AdaptiveBatchTrigger<String, GlobalWindow> trigger =
+                AdaptiveBatchTrigger.<String, GlobalWindow>of(AdaptivePolicyConfig.defaults())
+                        .withMetricsScope("adaptive")
+                        .withFlushTarget();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         DataStream<Long> sizes = env.fromData("x")
                 .keyBy(KEY)
                 .window(GlobalWindows.create())
-                .trigger(AdaptiveBatchTrigger.<String, GlobalWindow>of(AdaptivePolicyConfig.defaults())
-                        .withMetricsArm("adaptive")
-                        .withFlushTarget())
-                .process(windowFunction);
+                .trigger(trigger)
+                .process(windowFunction.apply(trigger.feedback()));
         OneInputTransformation<String, Long> transformation =
                 (OneInputTransformation<String, Long>) sizes.getTransformation();
         return new KeyedOneInputStreamOperatorTestHarness<>(transformation.getOperatorFactory(), KEY, Types.STRING);
@@ -60,9 +70,12 @@ class AdaptiveBatchTriggerOperatorTest {
         h.setProcessingTime(t + wait);
     }
 
-    @Test
-    void feedbackThroughWindowStateMovesTheDeadline() throws Exception {
-        try (var cheap = harness(0); var costly = harness(500)) {
+    @ParameterizedTest(name = "static helpers: {0}")
+    @ValueSource(booleans = {false, true})
+    void feedbackThroughWindowStateMovesTheDeadline(boolean staticHelpers) throws Exception {
+        try (var cheap = harness(feedback -> staticHelpers ? new WriteAndReportStatic(0) : new WriteAndReport(0, feedback));
+                var costly = harness(
+                        feedback -> staticHelpers ? new WriteAndReportStatic(500) : new WriteAndReport(500, feedback))) {
             cheap.open();
             costly.open();
             // first batch of each: only the prior is known, so both flush at the same time
@@ -88,7 +101,7 @@ class AdaptiveBatchTriggerOperatorTest {
 
     @Test
     void theWindowFunctionReadsTheSizePlannedForTheBatchItFires() throws Exception {
-        try (var h = harness(new EmitPlannedSize())) {
+        try (var h = harness(EmitPlannedSize::new)) {
             h.open();
             h.setProcessingTime(START);
             for (int i = 0; i < 3; i++) {
@@ -182,33 +195,64 @@ class AdaptiveBatchTriggerOperatorTest {
         }
     }
 
-    /** Emits the size the trigger planned for each batch it fires ({@link FlushTarget}). */
+    /** Emits the size the trigger planned for each batch it fires, taken through its {@link BatchFeedback}. */
     static final class EmitPlannedSize extends ProcessWindowFunction<String, Long, String, GlobalWindow> {
+        private final BatchFeedback feedback;
+
+        EmitPlannedSize(BatchFeedback feedback) {
+            this.feedback = feedback;
+        }
+
         @Override
         public void process(String key, Context context, Iterable<String> elements, Collector<Long> out)
                 throws Exception {
-            out.collect(FlushTarget.take(context.windowState()));
+            out.collect(feedback.takeTarget(context.windowState()));
         }
     }
 
+    private static long count(Iterable<String> elements) {
+        long n = 0;
+        for (String ignored : elements) {
+            n++;
+        }
+        return n;
+    }
+
     /**
-     * Stands in for the job's database flush: emits the batch size and reports a write of {@code
-     * writeMillis} through {@link SinkFeedback}, as the real window function does after its commit.
+     * Stands in for the job's database flush: emits the batch size, takes the planned size and reports
+     * a write of {@code writeMillis} through the trigger's {@link BatchFeedback}.
      */
     static final class WriteAndReport extends ProcessWindowFunction<String, Long, String, GlobalWindow> {
         private final long writeMillis;
+        private final BatchFeedback feedback;
 
-        WriteAndReport(long writeMillis) {
+        WriteAndReport(long writeMillis, BatchFeedback feedback) {
+            this.writeMillis = writeMillis;
+            this.feedback = feedback;
+        }
+
+        @Override
+        public void process(String key, Context context, Iterable<String> elements, Collector<Long> out)
+                throws Exception {
+            long n = count(elements);
+            out.collect(n);
+            feedback.takeTarget(context.windowState());
+            feedback.record(context.windowState(), n, Duration.ofMillis(writeMillis));
+        }
+    }
+
+    /** As {@link WriteAndReport}, with the static {@link FlushTarget#take} and {@link SinkFeedback#record}. */
+    static final class WriteAndReportStatic extends ProcessWindowFunction<String, Long, String, GlobalWindow> {
+        private final long writeMillis;
+
+        WriteAndReportStatic(long writeMillis) {
             this.writeMillis = writeMillis;
         }
 
         @Override
         public void process(String key, Context context, Iterable<String> elements, Collector<Long> out)
                 throws Exception {
-            long n = 0;
-            for (String ignored : elements) {
-                n++;
-            }
+            long n = count(elements);
             out.collect(n);
             FlushTarget.take(context.windowState());
             SinkFeedback.record(context.windowState(), n, writeMillis);

@@ -238,7 +238,7 @@ class AdaptiveBatchTriggerTest {
         Harness h = new Harness(trigger);
         h.add("a", START);
         h.add("b", START);
-        AdaptiveTriggerGauges gauges = trigger.gaugesOrNull();
+        AdaptiveTriggerMetrics gauges = trigger.metricsOrNull();
         assertThat(gauges.deadlineMillis()).isBetween(1_870L, 1_880L);
         assertThat(gauges.targetSize()).isGreaterThanOrEqualTo(2);
         assertThat(gauges.perCallMillis()).isCloseTo(20, within(1e-9));
@@ -255,7 +255,7 @@ class AdaptiveBatchTriggerTest {
         assertThatThrownBy(() -> t.withJitter(KeyJitter.upTo(Duration.ofMillis(101), s -> s)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("must not exceed maxDelay");
-        assertThatThrownBy(() -> t.withMetricsArm("bad arm!")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> t.withMetricsScope("bad scope!")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> AdaptiveBatchTrigger.of(null)).isInstanceOf(NullPointerException.class);
     }
 

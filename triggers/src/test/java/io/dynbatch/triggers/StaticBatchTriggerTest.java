@@ -169,7 +169,7 @@ class StaticBatchTriggerTest {
                         .withJitter(KeyJitter.upTo(Duration.ofMillis(101), s -> s)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("must not exceed maxDelay");
-        assertThatThrownBy(() -> StaticBatchTrigger.of(10, Duration.ofMillis(100)).withMetricsArm("bad arm!"))
+        assertThatThrownBy(() -> StaticBatchTrigger.of(10, Duration.ofMillis(100)).withMetricsScope("bad scope!"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -14,6 +14,7 @@ import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.FlushToDatabase;
 import io.dynbatch.job.sink.RetryPolicy;
 import io.dynbatch.triggers.AdaptiveBatchTrigger;
+import io.dynbatch.triggers.BatchFeedback;
 import io.dynbatch.triggers.KeyJitter;
 
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -47,10 +48,11 @@ final class JobWindowRun {
         } else {
             DatabaseSettings nowhere = new DatabaseSettings("jdbc:postgresql://127.0.0.1:1/none", null, null,
                     "bench_totals");
+            Trigger<? super ClickEvent, ? super GlobalWindow> trigger = trigger(arm, batchSize, byShard);
             FlushToDatabase<Integer, GlobalWindow> flush = new FlushToDatabase<Integer, GlobalWindow>(arm.label(),
-                    nowhere, shardKeys::shardOfKey, RetryPolicy.defaults(), arm == ArmKind.ADAPTIVE,
+                    nowhere, shardKeys::shardOfKey, RetryPolicy.defaults(), BatchFeedback.of(trigger),
                     Duration.ofMinutes(1)).withConnections(new NoOpConnections());
-            ArmPipelines.batchByShard(events, byShard, trigger(arm, batchSize, byShard), flush)
+            ArmPipelines.batchByShard(events, byShard, trigger, flush)
                     .name("batch-and-flush-" + arm.label())
                     .map(new BenchFunctions.MarkEnd<BatchReceipt>(r -> r.events)).name("mark-end")
                     .sinkTo(new DiscardingSink<>()).name("discard");
@@ -69,7 +71,7 @@ final class JobWindowRun {
         if (arm == ArmKind.ADAPTIVE) {
             return AdaptiveBatchTrigger.<ClickEvent, GlobalWindow>of(TriggerVariant.adaptiveConfig(batchSize))
                     .withJitter(KeyJitter.upTo(Duration.ofMillis(100), byShard))
-                    .withMetricsArm(arm.label())
+                    .withMetricsScope(arm.label())
                     .withFlushTarget();
         }
         JobOptions options = JobOptions.fromArgs("--batch-size", String.valueOf(batchSize),

@@ -49,8 +49,8 @@ public enum TriggerVariant {
     public Trigger<? super ClickEvent, GlobalWindow> trigger(int batchSize) {
         return switch (this) {
             case BUILTIN -> PurgingTrigger.of(ProcessingTimeoutTrigger.of(CountTrigger.<GlobalWindow>of(batchSize), MAX_DELAY));
-            case STATIC -> StaticBatchTrigger.<ClickEvent, GlobalWindow>of(batchSize, MAX_DELAY).withMetricsArm(label);
-            case ADAPTIVE -> AdaptiveBatchTrigger.<ClickEvent, GlobalWindow>of(adaptiveConfig(batchSize)).withMetricsArm(label);
+            case STATIC -> StaticBatchTrigger.<ClickEvent, GlobalWindow>of(batchSize, MAX_DELAY).withMetricsScope(label);
+            case ADAPTIVE -> AdaptiveBatchTrigger.<ClickEvent, GlobalWindow>of(adaptiveConfig(batchSize)).withMetricsScope(label);
             case REDUCE -> throw new IllegalStateException("the keyed reduce has no trigger");
         };
     }

@@ -6,8 +6,7 @@ import io.dynbatch.job.model.ClickEvent;
 import io.dynbatch.job.model.DeadLetter;
 import io.dynbatch.job.model.RowKey;
 
-import io.dynbatch.triggers.FlushTarget;
-import io.dynbatch.triggers.SinkFeedback;
+import io.dynbatch.triggers.BatchFeedback;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
@@ -87,7 +86,7 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
     private final DatabaseSettings database;
     private final ShardOfKey<K> shardOfKey;
     private final RetryPolicy retryPolicy;
-    private final boolean feedSinkCost;
+    private final BatchFeedback feedback;
     private ConnectionSource connectionSource = DATABASE;
 
     private final ValueStateDescriptor<Long> batchSeqDesc = new ValueStateDescriptor<>("batch-seq", Types.LONG);
@@ -111,15 +110,16 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
     private transient Counter rejectedRows;
 
     /**
-     * @param feedSinkCost after each commit, report (batch size, write time) to the trigger through
-     *     window state ({@link SinkFeedback}), for the adaptive trigger's cost model; and take the
-     *     size the trigger planned for the batch ({@link FlushTarget}) into the receipt
+     * @param feedback the handle of the trigger that fires this function ({@code BatchFeedback.of(trigger)}):
+     *     after each commit the batch's size and write time go back to the trigger's cost model, and
+     *     the size the trigger planned for the batch goes onto the receipt ({@link BatchFeedback#NONE}
+     *     for triggers that learn nothing)
      * @param allowedLateness per-row totals of minutes that closed before {@code watermark -
      *     allowedLateness} are pruned from state (the late-event router uses the same bound)
      */
     public FlushToDatabase(String arm, DatabaseSettings database, ShardOfKey<K> shardOfKey, RetryPolicy retryPolicy,
-            boolean feedSinkCost, Duration allowedLateness) {
-        this.feedSinkCost = feedSinkCost;
+            BatchFeedback feedback, Duration allowedLateness) {
+        this.feedback = java.util.Objects.requireNonNull(feedback, "feedback");
         this.allowedLatenessMillis = allowedLateness.toMillis();
         this.arm = arm;
         this.database = database;
@@ -169,7 +169,7 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
             throws Exception {
         PendingBatch batch = PendingBatch.of(windowEvents); // the only pass over the batch's events
         // the adaptive trigger's planned size for this batch, taken before anything can return
-        long target = feedSinkCost ? FlushTarget.take(context.windowState()) : FlushTarget.NONE;
+        long target = feedback.takeTarget(context.windowState());
         if (batch.events == 0) {
             return;
         }
@@ -201,9 +201,7 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
         long commitTime = System.currentTimeMillis();
         long tookNanos = System.nanoTime() - start;
         long tookMillis = tookNanos / 1_000_000;
-        if (feedSinkCost) {
-            SinkFeedback.record(context.windowState(), batch.events, Duration.ofNanos(tookNanos));
-        }
+        feedback.record(context.windowState(), batch.events, Duration.ofNanos(tookNanos));
 
         long rejectedEvents = lateEvents;
         List<RowKey> committed = new ArrayList<>(rows.size());

@@ -4,6 +4,7 @@ import io.dynbatch.job.batch.ShardKeySelector;
 import io.dynbatch.job.batch.ShardKeys;
 import io.dynbatch.job.model.BatchReceipt;
 import io.dynbatch.job.model.ClickEvent;
+import io.dynbatch.triggers.BatchFeedback;
 import io.dynbatch.triggers.StaticBatchTrigger;
 
 import org.apache.flink.api.common.typeinfo.Types;
@@ -38,7 +39,7 @@ final class FlushOperatorHarness {
 
     /** The job's window function of arm {@code static} for {@code keys}, writing to {@code database}. */
     static FlushToDatabase<Integer, GlobalWindow> flush(DatabaseSettings database, ShardKeys keys) {
-        return new FlushToDatabase<>("static", database, keys::shardOfKey, RetryPolicy.defaults(), false,
+        return new FlushToDatabase<>("static", database, keys::shardOfKey, RetryPolicy.defaults(), BatchFeedback.NONE,
                 Duration.ofMinutes(1));
     }
 

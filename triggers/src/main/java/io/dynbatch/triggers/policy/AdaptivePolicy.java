@@ -6,8 +6,9 @@ import java.util.function.LongSupplier;
 /**
  * Decides when one key's pending batch should be flushed so that every element is committed within
  * the latency SLO, measured from its ingest time, with the fewest and largest writes the SLO and
- * the writer's capacity allow. Pure Java: time comes from an injected clock (milliseconds), so it
- * is tested with a fake clock and driven by the simulator exactly as by the Flink trigger.
+ * the writer's capacity allow. Pure Java: time comes from an injected clock (milliseconds), or is
+ * passed to each call (the {@code ...At} variants, {@code nowMillis}), so it is tested with a fake
+ * clock and driven by the simulator exactly as by the Flink trigger.
  *
  * <h2>The plan</h2>
  *
@@ -88,6 +89,13 @@ public final class AdaptivePolicy {
     private final LongSupplier clock;
     private final double ageTauMillis;
 
+    /** A policy without a clock: the caller passes the time to each call (the {@code ...At} variants). */
+    public AdaptivePolicy(AdaptivePolicyConfig config) {
+        this(config, () -> {
+            throw new IllegalStateException("this policy has no clock: pass the time explicitly");
+        });
+    }
+
     /**
      * @param config settings
      * @param clock current time in milliseconds (processing time for the trigger, simulated time in
@@ -128,7 +136,11 @@ public final class AdaptivePolicy {
 
     /** Records {@code count} elements ingested at {@code ingestMillis} arriving now. */
     public void onArrival(KeyLearning k, long count, long ingestMillis) {
-        long now = clock.getAsLong();
+        onArrivalAt(k, count, ingestMillis, clock.getAsLong());
+    }
+
+    /** As {@link #onArrival}, arriving at {@code now}. */
+    public void onArrivalAt(KeyLearning k, long count, long ingestMillis, long now) {
         k.arrivals.add(count, now);
         double age = Math.max(0, now - ingestMillis);
         if (Double.isNaN(k.arrivalAgeMillis)) {
@@ -152,16 +164,26 @@ public final class AdaptivePolicy {
      * trigger, before any compaction) that took {@code writeMillis}.
      */
     public void onWrite(KeyLearning k, long batchSize, double writeMillis) {
+        onWriteAt(k, batchSize, writeMillis, clock.getAsLong());
+    }
+
+    /** As {@link #onWrite}, reported at {@code nowMillis}. */
+    public void onWriteAt(KeyLearning k, long batchSize, double writeMillis, long nowMillis) {
         if (!(writeMillis >= 0) || Double.isInfinite(writeMillis) || batchSize < 0) {
             return;
         }
         k.cost.observe(batchSize, writeMillis);
-        k.writeLoad.add(writeMillis, clock.getAsLong());
+        k.writeLoad.add(writeMillis, nowMillis);
     }
 
     /** Records that this key's batch is being flushed now (the end of one batch cycle). */
     public void onFlush(KeyLearning k) {
-        k.lastFlushMillis = clock.getAsLong();
+        onFlushAt(k, clock.getAsLong());
+    }
+
+    /** As {@link #onFlush}, flushed at {@code nowMillis}. */
+    public void onFlushAt(KeyLearning k, long nowMillis) {
+        k.lastFlushMillis = nowMillis;
     }
 
     /** Records that this key's timer fired {@code lagMillis} after its due time. */
@@ -178,10 +200,14 @@ public final class AdaptivePolicy {
      * @throws IllegalArgumentException if the batch is empty
      */
     public FlushPlan plan(KeyLearning k, PendingBatch batch, double writerLoad) {
+        return planAt(k, batch, writerLoad, clock.getAsLong());
+    }
+
+    /** As {@link #plan}, planned at {@code now}. */
+    public FlushPlan planAt(KeyLearning k, PendingBatch batch, double writerLoad, long now) {
         if (batch.isEmpty()) {
             throw new IllegalArgumentException("cannot plan an empty batch");
         }
-        long now = clock.getAsLong();
         long n = batch.count();
         long sizeCap = sizeCap(batch);
         double capDeadline = (double) batch.firstArrivalMillis() + config.maxDelayMillis();

@@ -256,18 +256,16 @@ public final class AdaptivePolicyConfig implements Serializable {
         }
 
         private static long millis(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.isNegative()) {
+            if (Objects.requireNonNull(d, name).isNegative()) {
                 throw new IllegalArgumentException(name + " must be >= 0, got " + d);
             }
             return d.toMillis();
         }
 
         /**
-         * @throws IllegalArgumentException if a value is out of range: SLO, maxSize, maxDelay, pending
-         *     bytes, element bytes and half-lives must be positive; the safety margin must be smaller
-         *     than the SLO; utilisation in (0, 1]; forgetting factor in (0, 1); backlog exit fraction in
-         *     (0, 1]; priors finite and non-negative.
+         * @throws IllegalArgumentException if a value is out of range: SLO, maxSize, maxDelay, pending bytes, element
+         *     bytes and half-lives must be positive; the safety margin must be smaller than the SLO; utilisation in
+         *     (0, 1]; forgetting factor in (0, 1); backlog exit fraction in (0, 1]; priors finite and non-negative.
          */
         public AdaptivePolicyConfig build() {
             require(sloMillis > 0, "slo must be > 0, got " + sloMillis + "ms");

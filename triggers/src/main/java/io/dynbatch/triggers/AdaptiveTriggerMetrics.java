@@ -10,8 +10,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * The gauges of an {@link AdaptiveBatchTrigger}, in its {@link BatchTriggerMetrics} group. They show
- * the last plan the trigger made on this subtask (for whichever key it was):
+ * The metrics of an {@link AdaptiveBatchTrigger}: those of every batching trigger ({@link
+ * BatchTriggerMetrics}) and, in the same group, gauges of the last plan the trigger made on this
+ * subtask (for whichever key it was):
  *
  * <ul>
  *   <li>{@code targetSize}: expected batch size at the planned deadline;
@@ -22,7 +23,7 @@ import java.lang.invoke.VarHandle;
  *       operator (re)started (batches restored from a checkpoint are not included).
  * </ul>
  */
-final class AdaptiveTriggerGauges {
+final class AdaptiveTriggerMetrics extends BatchTriggerMetrics {
 
     /*
      * Written on the task thread for every element, read by the metric reporter now and then. Six
@@ -43,13 +44,15 @@ final class AdaptiveTriggerGauges {
 
     static {
         try {
-            STAMP = MethodHandles.lookup().findVarHandle(AdaptiveTriggerGauges.class, "stamp", long.class);
+            STAMP = MethodHandles.lookup().findVarHandle(AdaptiveTriggerMetrics.class, "stamp", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    AdaptiveTriggerGauges(MetricGroup group) {
+    AdaptiveTriggerMetrics(MetricGroup operatorGroup, String scope) {
+        super(operatorGroup, scope);
+        MetricGroup group = group();
         group.gauge("targetSize", (Gauge<Long>) this::targetSize);
         group.gauge("deadlineMillis", (Gauge<Long>) this::deadlineMillis);
         group.gauge("costPerCallMillis", (Gauge<Double>) this::perCallMillis);
@@ -83,8 +86,10 @@ final class AdaptiveTriggerGauges {
         publish();
     }
 
-    void flushed(long n) {
-        pending = Math.max(0, pending - n);
+    @Override
+    public void recordFlush(FlushReason reason, long size) {
+        super.recordFlush(reason, size);
+        pending = Math.max(0, pending - size);
         publish();
     }
 

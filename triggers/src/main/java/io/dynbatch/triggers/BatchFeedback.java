@@ -1,0 +1,84 @@
+package io.dynbatch.triggers;
+
+import org.apache.flink.api.common.state.KeyedStateStore;
+import org.apache.flink.streaming.api.windowing.triggers.Trigger;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * What a window function and the trigger that fires it tell each other about a batch, obtained from
+ * the trigger ({@link AdaptiveBatchTrigger#feedback()}, or {@link #of} for any trigger) so that the
+ * two cannot disagree. While emitting a fired batch the window function calls
+ *
+ * <pre>{@code
+ * long target = feedback.takeTarget(context.windowState()); // FlushTarget.NONE (-1) if none
+ * // ... write and commit the batch ...
+ * feedback.record(context.windowState(), batchEvents, writeTime);
+ * }</pre>
+ *
+ * <p>{@link #takeTarget} removes the size the trigger planned for the batch ({@link FlushTarget}),
+ * left only by a trigger built {@link AdaptiveBatchTrigger#withFlushTarget()}; {@link #record}
+ * reports what the write cost ({@link SinkFeedback}), which the adaptive trigger learns from. For
+ * any other trigger the handle is {@link #NONE}: it touches no state, and {@code takeTarget} returns
+ * {@link FlushTarget#NONE}. Serializable, so a window function keeps it as a field.
+ */
+public final class BatchFeedback implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The handle of a trigger that neither plans sizes nor learns costs. */
+    public static final BatchFeedback NONE = new BatchFeedback(false, false);
+
+    private final boolean recordsCost;
+    private final boolean leavesTarget;
+
+    BatchFeedback(boolean recordsCost, boolean leavesTarget) {
+        this.recordsCost = recordsCost;
+        this.leavesTarget = leavesTarget;
+    }
+
+    /** The handle of {@code trigger}: its own if it is an {@link AdaptiveBatchTrigger}, else {@link #NONE}. */
+    public static BatchFeedback of(Trigger<?, ?> trigger) {
+        return trigger instanceof AdaptiveBatchTrigger<?, ?> adaptive ? adaptive.feedback() : NONE;
+    }
+
+    /**
+     * Removes and returns the size the trigger planned for the batch being fired, or {@link
+     * FlushTarget#NONE}.
+     *
+     * @param windowState {@code ProcessWindowFunction.Context#windowState()} of the fired window
+     */
+    public long takeTarget(KeyedStateStore windowState) throws IOException {
+        return leavesTarget ? FlushTarget.take(windowState) : FlushTarget.NONE;
+    }
+
+    /**
+     * Reports that the batch of {@code events} elements (as the trigger counted them, before any
+     * compaction) took {@code took} to write and commit.
+     *
+     * @param windowState {@code ProcessWindowFunction.Context#windowState()} of the fired window
+     * @throws IllegalArgumentException if {@code events} or {@code took} is negative
+     */
+    public void record(KeyedStateStore windowState, long events, Duration took) throws IOException {
+        if (recordsCost) {
+            SinkFeedback.record(windowState, events, took);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BatchFeedback other && other.recordsCost == recordsCost && other.leavesTarget == leavesTarget;
+    }
+
+    @Override
+    public int hashCode() {
+        return (recordsCost ? 2 : 0) + (leavesTarget ? 1 : 0);
+    }
+
+    @Override
+    public String toString() {
+        return "BatchFeedback(recordsCost=" + recordsCost + ", leavesTarget=" + leavesTarget + ")";
+    }
+}
