@@ -4,11 +4,8 @@ import io.dynbatch.job.batch.PendingBatch;
 import io.dynbatch.job.model.BatchReceipt;
 import io.dynbatch.job.model.ClickEvent;
 import io.dynbatch.job.model.DeadLetter;
-import io.dynbatch.job.model.RowKey;
 
 import io.dynbatch.triggers.BatchFeedback;
-
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -16,9 +13,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.jdbc.datasource.connections.SimpleJdbcConnectionProvider;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -28,14 +23,14 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes each flushed batch of one shard to the totals table in ONE transaction and emits a {@link
- * BatchReceipt} for it.
+ * BatchReceipt} for it: the Flink adapter (window contents, keyed and operator state, metrics, side
+ * output, the trigger's feedback) around {@link BatchCommitter}, which commits and builds the
+ * receipt and the dead letters.
  *
  * <p>Guarantees: the running per-row totals live in {@link RowTotals} (the subtask's heap,
  * checkpointed with the window contents at the same barrier, following their keys through a rescale)
@@ -101,13 +96,8 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
     private transient KeyedRowTotalsMigration earlierLayout;
     private transient Counter prunedRows;
     private transient ValueState<Long> batchSeq;
-    private transient Counter eventsWritten;
-    private transient Counter rowsWritten;
-    private transient Counter transactions;
-    private transient Counter retries;
-    private transient Counter dbMillis;
-    private transient Histogram writeMillis;
-    private transient Counter rejectedRows;
+    private transient BatchCommitter committer;
+    private transient CommitMetrics metrics;
 
     /**
      * @param feedback the handle of the trigger that fires this function ({@code BatchFeedback.of(trigger)}):
@@ -152,14 +142,9 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
                 retryPolicy, retryPolicy.newCircuitBreaker(System::currentTimeMillis), Thread::sleep,
                 () -> ThreadLocalRandom.current().nextDouble());
         batchSeq = getRuntimeContext().getState(batchSeqDesc);
+        committer = new BatchCommitter(arm, writer::write, System::currentTimeMillis);
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("dynbatch").addGroup("arm", arm);
-        eventsWritten = group.counter("eventsWritten");
-        rowsWritten = group.counter("rowsWritten");
-        transactions = group.counter("transactions");
-        retries = group.counter("writeRetries");
-        dbMillis = group.counter("dbMillis");
-        writeMillis = group.histogram("writeMillis", new DescriptiveStatisticsHistogram(1024));
-        rejectedRows = group.counter("rejectedRows");
+        metrics = new CommitMetrics(group);
         prunedRows = group.counter("prunedRows");
         OutageGauges.register(group, writer.transactions());
     }
@@ -168,118 +153,27 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
     public void process(K key, Context context, Iterable<ClickEvent> windowEvents, Collector<BatchReceipt> out)
             throws Exception {
         PendingBatch batch = PendingBatch.of(windowEvents); // the only pass over the batch's events
-        // the adaptive trigger's planned size for this batch, taken before anything can return
+        // the trigger's planned size for this batch, taken before anything can return
         long target = feedback.takeTarget(context.windowState());
         if (batch.events == 0) {
             return;
         }
-        List<RowKey> rows = new ArrayList<>(batch.rowCounts.size());
-        long[] newTotals = new long[batch.rowCounts.size()];
-        int i = 0;
-        long lateEvents = 0;
         int keyGroup = totals.keyGroupOf(key);
         earlierLayout.moveCurrentKey(key, keyGroup, totals);
-        long closedBelow = totals.closedBelow(keyGroup);
-        for (Map.Entry<RowKey, Long> row : batch.rowCounts.entrySet()) {
-            if (RowTotals.isClosed(row.getKey(), closedBelow)) { // its total was pruned: writing from zero would be lost
-                lateEvents += row.getValue();
-                context.output(REJECTED_ROWS, rowDeadLetter("late_event",
-                        "row's minute already closed and pruned in this shard", row.getKey(), row.getValue(),
-                        System.currentTimeMillis()));
-                continue;
-            }
-            rows.add(row.getKey());
-            newTotals[i++] = totals.get(row.getKey()) + row.getValue();
-        }
-        if (i < newTotals.length) {
-            newTotals = java.util.Arrays.copyOf(newTotals, i);
-        }
-
-        long start = System.nanoTime();
-        ResilientBatchWriter.Outcome outcome =
-                rows.isEmpty() ? new ResilientBatchWriter.Outcome() : writer.write(rows, newTotals);
-        long commitTime = System.currentTimeMillis();
-        long tookNanos = System.nanoTime() - start;
-        long tookMillis = tookNanos / 1_000_000;
-        feedback.record(context.windowState(), batch.events, Duration.ofNanos(tookNanos));
-
-        long rejectedEvents = lateEvents;
-        List<RowKey> committed = new ArrayList<>(rows.size());
-        boolean[] isCommitted = new boolean[rows.size()];
-        for (int r = 0; r < rows.size(); r++) {
-            ResilientBatchWriter.Rejected why = outcome.rejection(r);
-            if (why != null) {
-                long events = batch.rowCounts.get(rows.get(r));
-                rejectedEvents += events;
-                context.output(REJECTED_ROWS, rowDeadLetter("db_rejected_row",
-                        "SQLSTATE " + why.sqlState + ": " + why.message, rows.get(r), events, commitTime));
-            } else {
-                isCommitted[r] = true;
-                committed.add(rows.get(r));
-            }
-        }
-        totals.putCommitted(keyGroup, rows, newTotals, isCommitted);
-        prunedRows.inc(totals.pruneClosedRows(context.currentWatermark()));
         long seq = batchSeq.value() == null ? 1 : batchSeq.value() + 1;
         batchSeq.update(seq);
-
-        eventsWritten.inc(batch.events - rejectedEvents);
-        rowsWritten.inc(rows.size() - outcome.rejected.size());
-        transactions.inc(outcome.transactions);
-        retries.inc(outcome.retries);
-        rejectedRows.inc(outcome.rejected.size());
-        dbMillis.inc(tookMillis);
-        writeMillis.update(tookMillis);
-
         int shard = shardOfKey.shardOf(key);
         String keyLabel = shard >= 0 ? String.valueOf(shard) : "k" + Integer.toHexString(key.hashCode());
-        BatchReceipt receipt = receipt(batch, committed, shard, keyLabel + "-" + seq, rows.size(), outcome,
-                rejectedEvents, tookMillis, commitTime);
-        receipt.targetSize = target;
-        out.collect(receipt);
-    }
 
-    /**
-     * A dead letter for a whole row of a batch, carrying the row, its event count and this arm (in
-     * shadow mode every arm writes every row, so each arm accounts for its own rejections). It has
-     * no dedupe key (at-least-once): which events share a batch row depends on processing time, so a
-     * replay may cut the rows differently.
-     */
-    private DeadLetter rowDeadLetter(String reason, String detail, RowKey row, long events, long now) {
-        String payload = "{\"page\":" + jsonString(row.page) + ",\"event_type\":" + jsonString(row.eventType)
-                + ",\"minute\":" + row.minute + ",\"events\":" + events + "}";
-        return new DeadLetter(reason, detail, payload, now, events).withArm(arm);
-    }
-
-    /** {@code s} as a JSON string literal (quotes, backslashes and control characters escaped). */
-    private static String jsonString(String s) {
-        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(s)) + "\"";
-    }
-
-    /** The receipt of a commit; its latency histogram holds one value per event of the {@code committed} rows. */
-    private BatchReceipt receipt(PendingBatch batch, List<RowKey> committed, int shard, String batchOfKey, int rows,
-            ResilientBatchWriter.Outcome outcome, long rejectedEvents, long tookMillis, long commitTime) {
-        org.HdrHistogram.Histogram latency = new org.HdrHistogram.Histogram(3);
-        for (RowKey row : committed) {
-            batch.forEachIngestTime(row,
-                    (ingest, events) -> latency.recordValueWithCount(Math.max(0, commitTime - ingest), events));
+        BatchCommitter.Result result = committer.commit(
+                List.of(new BatchCommitter.ShardBatch(batch, keyGroup, shard, keyLabel + "-" + seq, target)), totals);
+        feedback.record(context.windowState(), batch.events, Duration.ofNanos(result.attributedNanos[0]));
+        for (DeadLetter letter : result.deadLetters) {
+            context.output(REJECTED_ROWS, letter);
         }
-
-        BatchReceipt r = new BatchReceipt();
-        r.arm = arm;
-        r.shard = shard;
-        r.batchId = arm + "-" + batchOfKey;
-        r.events = batch.events;
-        r.rows = rows;
-        r.statements = outcome.statements;
-        r.transactions = outcome.transactions;
-        r.retries = outcome.retries;
-        r.rejectedEvents = rejectedEvents;
-        r.writeMillis = tookMillis;
-        r.commitTime = commitTime;
-        r.oldestIngest = batch.oldestIngest();
-        r.latencyHistogram = BatchReceipt.encodeLatency(latency);
-        return r;
+        prunedRows.inc(totals.pruneClosedRows(context.currentWatermark()));
+        metrics.record(result);
+        result.receipts.forEach(out::collect);
     }
 
     /** Closes the connection; never throws (a task failing or cancelled in an outage closes cleanly). */

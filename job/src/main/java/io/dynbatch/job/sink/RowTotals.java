@@ -42,7 +42,7 @@ import java.util.Map;
  * something can be pruned (about once per minute). The horizon pruned with is remembered per key
  * group ({@link #closedBelow}), so a row of a pruned minute is never written again from zero.
  */
-final class RowTotals {
+final class RowTotals implements BatchCommitter.Totals {
 
     static final long MINUTE_MILLIS = 60_000L;
 
@@ -115,7 +115,8 @@ final class RowTotals {
      * it: its events must be dead-lettered as late instead. (Normally the late-event router stops
      * them first; this holds whatever the upstream watermark did, e.g. after a restore.)
      */
-    long closedBelow(int keyGroup) {
+    @Override
+    public long closedBelow(int keyGroup) {
         return prunedBelow[keyGroup - keyGroups.getStartKeyGroup()];
     }
 
@@ -124,22 +125,15 @@ final class RowTotals {
     }
 
     /** The row's total so far (0 if new). */
-    long get(RowKey row) {
+    @Override
+    public long get(RowKey row) {
         Total total = totals.get(row);
         return total == null ? 0L : total.value;
     }
 
-    /** Stores the committed totals of a batch's rows (those whose {@code committed} flag is set). */
-    void putCommitted(int keyGroup, List<RowKey> rows, long[] newTotals, boolean[] committed) {
-        for (int r = 0; r < rows.size(); r++) {
-            if (committed[r]) {
-                put(keyGroup, rows.get(r), newTotals[r]);
-            }
-        }
-    }
-
     /** Sets a row's total (also for rows carried over from an older state layout). */
-    void put(int keyGroup, RowKey row, long total) {
+    @Override
+    public void put(int keyGroup, RowKey row, long total) {
         Total t = totals.get(row);
         if (t == null) {
             totals.put(row, new Total(keyGroup, total));
