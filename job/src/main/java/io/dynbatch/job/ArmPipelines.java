@@ -5,13 +5,16 @@ import io.dynbatch.job.batch.ShardKeys;
 import io.dynbatch.job.model.BatchReceipt;
 import io.dynbatch.job.model.ClickEvent;
 import io.dynbatch.job.sink.DatabaseSettings;
+import io.dynbatch.job.sink.FireToCommitter;
 import io.dynbatch.job.sink.FlushToDatabase;
+import io.dynbatch.job.sink.GroupCommitOperator;
 import io.dynbatch.triggers.AdaptiveBatchTrigger;
 import io.dynbatch.triggers.BatchFeedback;
 import io.dynbatch.triggers.EndOfInputFlush;
 import io.dynbatch.triggers.KeyJitter;
 import io.dynbatch.triggers.StaticBatchTrigger;
 
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.windowing.assigners.GlobalWindows;
@@ -68,6 +71,21 @@ public final class ArmPipelines {
         }
         ShardKeySelector byShard = new ShardKeySelector(shardKeys);
         Trigger<? super ClickEvent, ? super GlobalWindow> trigger = trigger(arm, options, byShard);
+        if (options.commitMode() == CommitMode.GROUP) {
+            String commit = "commit-" + arm.label();
+            return events
+                    .keyBy(byShard)
+                    .window(GlobalWindows.create())
+                    .trigger(trigger)
+                    .process(new FireToCommitter<Integer, GlobalWindow>(arm.label(), shardKeys::shardOfKey,
+                            BatchFeedback.of(trigger)))
+                    .name(name)
+                    .uid(name)
+                    .transform(commit, TypeInformation.of(BatchReceipt.class), new GroupCommitOperator(arm.label(),
+                            database, options.retryPolicy(), options.allowedLateness().toMillis(), false, connections))
+                    .name(commit)
+                    .uid(commit);
+        }
         return batchByShard(events, byShard, trigger,
                 new FlushToDatabase<Integer, GlobalWindow>(arm.label(), database, shardKeys::shardOfKey,
                         options.retryPolicy(), BatchFeedback.of(trigger), options.allowedLateness())
@@ -90,17 +108,23 @@ public final class ArmPipelines {
                 .process(flush);
     }
 
+    /** Per-shard timers: spread by the jitter (per-shard commit), or aligned to the grid (group commit). */
+    private static KeyJitter<ClickEvent> timers(JobOptions options, ShardKeySelector byShard) {
+        return options.commitMode() == CommitMode.GROUP ? KeyJitter.alignedTo(options.commitGrid())
+                : KeyJitter.upTo(options.jitter(), byShard);
+    }
+
     public static Trigger<? super ClickEvent, ? super GlobalWindow> trigger(ArmKind arm, JobOptions options,
             ShardKeySelector byShard) {
         switch (arm) {
             case ADAPTIVE:
                 return AdaptiveBatchTrigger.<ClickEvent, GlobalWindow>of(options.adaptivePolicyConfig())
-                        .withJitter(KeyJitter.upTo(options.jitter(), byShard))
+                        .withJitter(timers(options, byShard))
                         .withMetricsScope(arm.label())
                         .withFlushTarget(); // FlushToDatabase takes it into the receipt
             case STATIC:
                 return StaticBatchTrigger.<ClickEvent, GlobalWindow>of(options.batchSize(), options.batchDelay())
-                        .withJitter(KeyJitter.upTo(options.jitter(), byShard))
+                        .withJitter(timers(options, byShard))
                         .withMetricsScope(arm.label());
             case BUILTIN:
                 return EndOfInputFlush.of(PurgingTrigger.of(

@@ -80,6 +80,11 @@ public final class JobOptionTable {
             "A/B arms, comma-separated; each arm writes <table>_<arm> when there are several"));
     public static final JobOption<AbMode> AB_MODE = TABLE.add(choice("ab-mode", AbMode.class, AbMode.SHADOW,
             "shadow: every event to every arm; split: shards divided between arms; off: the first arm only"));
+    public static final JobOption<CommitMode> COMMIT = TABLE.add(choice("commit", CommitMode.class, CommitMode.GROUP,
+            "group: a subtask's shard batches that fire together are one transaction; shard: one per shard batch"));
+    public static final JobOption<Duration> COMMIT_GRID = TABLE.add(duration("commit-grid", Duration.ofMillis(50),
+            "group commit: batch deadlines are rounded down to this grid, so a subtask's shards fire together"
+                    + " (replaces --jitter)"));
     public static final JobOption<Duration> REPORT_INTERVAL = TABLE.add(duration("report-interval",
             Duration.ofSeconds(10), "A/B report interval").check(d -> d.toMillis() >= 1000, ">= 1s"));
     public static final JobOption<Duration> SLO = TABLE.add(duration("slo",

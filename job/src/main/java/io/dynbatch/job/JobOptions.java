@@ -114,6 +114,8 @@ public final class JobOptions implements Serializable {
     public long batchSize() { return get(BATCH_SIZE); }
     public Duration batchDelay() { return get(BATCH_DELAY); }
     public Duration jitter() { return get(JITTER); }
+    public CommitMode commitMode() { return get(COMMIT); }
+    public Duration commitGrid() { return get(COMMIT_GRID); }
     public int maxRecordBytes() { return get(MAX_RECORD_BYTES); }
 
     // Checkpoints and outages
@@ -186,7 +188,8 @@ public final class JobOptions implements Serializable {
      */
     public String stateLayout() {
         return "shards=" + shards() + ";max-parallelism=" + maxParallelism()
-                + (abMode() == AbMode.SPLIT ? ";split=" + JobOption.format(arms) : "");
+                + (abMode() == AbMode.SPLIT ? ";split=" + JobOption.format(arms) : "")
+                + (commitMode() == CommitMode.SHARD ? ";commit=shard" : ""); // the totals live in another operator
     }
 
     public boolean kafkaSource() {

@@ -124,7 +124,7 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
         if (batch.count() >= plan.flushAtSize()) {
             return flush(FlushReason.SIZE, learning, now, window, ctx);
         }
-        long due = plan.deadlineMillis() - jitter.offsetMillis(element);
+        long due = jitter.timerFor(plan.deadlineMillis(), element);
         if (due <= now) {
             if (batch.hasTimer() && now > batch.timerMillis()) { // due while the thread was busy
                 policy.onTimerLag(learning, now - batch.timerMillis());

@@ -23,10 +23,38 @@ public final class KeyJitter<T> implements Serializable {
 
     private final long maxJitterMillis;
     private final KeySelector<T, ?> keyOf;
+    /** Non-zero: not a spread but an alignment, timers rounded down to multiples of this. */
+    private final long gridMillis;
 
     private KeyJitter(long maxJitterMillis, KeySelector<T, ?> keyOf) {
+        this(maxJitterMillis, keyOf, 0);
+    }
+
+    private KeyJitter(long maxJitterMillis, KeySelector<T, ?> keyOf, long gridMillis) {
         this.maxJitterMillis = maxJitterMillis;
         this.keyOf = keyOf;
+        this.gridMillis = gridMillis;
+    }
+
+    /**
+     * The opposite of a spread: every key's timer is rounded down to a multiple of {@code grid}, so
+     * that keys whose deadlines fall in the same grid cell fire in the same timer round (for a
+     * committer that writes what fires together in one transaction). A timer fires up to {@code
+     * grid} early, never late.
+     *
+     * @throws IllegalArgumentException if {@code grid} is not positive
+     */
+    public static <T> KeyJitter<T> alignedTo(Duration grid) {
+        Objects.requireNonNull(grid, "grid");
+        if (grid.isNegative() || grid.isZero()) {
+            throw new IllegalArgumentException("grid must be > 0, got " + grid);
+        }
+        return new KeyJitter<>(grid.toMillis(), null, grid.toMillis());
+    }
+
+    /** When to set the timer of {@code element}'s key for {@code deadline}: earlier by its offset, or aligned. */
+    public long timerFor(long deadline, T element) throws Exception {
+        return gridMillis > 0 ? Math.floorDiv(deadline, gridMillis) * gridMillis : deadline - offsetMillis(element);
     }
 
     /** No jitter: every key gets offset 0. */
@@ -68,7 +96,7 @@ public final class KeyJitter<T> implements Serializable {
 
     /** The offset in milliseconds for the key of {@code element}, in {@code [0, maxJitter]}. */
     public long offsetMillis(T element) throws Exception {
-        if (maxJitterMillis == 0) {
+        if (maxJitterMillis == 0 || gridMillis > 0) {
             return 0;
         }
         Object key = keyOf.getKey(element);
@@ -84,6 +112,7 @@ public final class KeyJitter<T> implements Serializable {
 
     @Override
     public String toString() {
-        return maxJitterMillis == 0 ? "none" : "upTo(" + maxJitterMillis + "ms)";
+        return gridMillis > 0 ? "alignedTo(" + gridMillis + "ms)"
+                : maxJitterMillis == 0 ? "none" : "upTo(" + maxJitterMillis + "ms)";
     }
 }

@@ -122,7 +122,7 @@ public class StaticBatchTrigger<T, W extends Window> extends Trigger<T, W> {
     }
 
     private void startBatch(T element, W window, TriggerContext ctx) throws Exception {
-        long deadline = ctx.getCurrentProcessingTime() + maxDelayMillis - jitter.offsetMillis(element);
+        long deadline = jitter.timerFor(ctx.getCurrentProcessingTime() + maxDelayMillis, element);
         ctx.getPartitionedState(deadlineDesc).update(deadline);
         ctx.registerProcessingTimeTimer(deadline);
         ctx.registerEventTimeTimer(window.maxTimestamp());

@@ -84,7 +84,7 @@ public class RouteLateEvents extends ProcessFunction<ClickEvent, ClickEvent> imp
             if (!restored.equals(stateLayout)) {
                 throw new IllegalStateException("This savepoint/checkpoint was taken with state layout '" + restored
                         + "' but the job now has '" + stateLayout + "'. The shard count (--shards, --max-parallelism) "
-                        + "and the split arms must not change while the totals tables are kept: rows would move to "
+                        + "the split arms and the commit mode (--commit) must not change while the totals tables are kept: rows would move to "
                         + "shards whose state does not hold their totals. Keep the old values, or start fresh with new "
                         + "tables (see docs/architecture.md).");
             }

@@ -10,6 +10,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -41,6 +42,12 @@ final class KeyedRowTotalsMigration {
         }
     }
 
+    /** A key's totals in the earlier layout: its rows and its pruned horizon ({@code Long.MIN_VALUE}: none). */
+    static final class Carried {
+        final Map<RowKey, Long> rows = new HashMap<>();
+        long horizon = Long.MIN_VALUE;
+    }
+
     /**
      * Moves the current key's rows of the earlier layout into {@code into}, once per key and operator
      * instance. Call with the window key as the current key.
@@ -48,23 +55,37 @@ final class KeyedRowTotalsMigration {
      * @return rows moved
      */
     int moveCurrentKey(Object key, int keyGroup, RowTotals into) throws Exception {
-        if (!restored || !checkedKeys.add(key)) {
+        Carried carried = takeCurrentKey(key);
+        if (carried == null) {
             return 0;
         }
-        int moved = 0;
+        carried.rows.forEach((row, total) -> into.put(keyGroup, row, total));
+        into.raiseHorizon(keyGroup, carried.horizon);
+        return carried.rows.size();
+    }
+
+    /**
+     * Takes the current key's rows of the earlier layout out of keyed state, once per key and
+     * operator instance; null if there are none (or this key was checked before).
+     */
+    Carried takeCurrentKey(Object key) throws Exception {
+        if (!restored || !checkedKeys.add(key)) {
+            return null;
+        }
+        Carried carried = new Carried();
         for (Map.Entry<RowKey, Long> row : totals.entries()) {
-            into.put(keyGroup, row.getKey(), row.getValue());
-            moved++;
+            carried.rows.put(row.getKey(), row.getValue());
         }
         Long below = prunedBelow.value();
         if (below != null) {
-            into.raiseHorizon(keyGroup, below);
+            carried.horizon = below;
         }
-        if (moved > 0 || below != null) {
-            totals.clear();
-            oldestMinute.clear();
-            prunedBelow.clear();
+        if (carried.rows.isEmpty() && below == null) {
+            return null;
         }
-        return moved;
+        totals.clear();
+        oldestMinute.clear();
+        prunedBelow.clear();
+        return carried;
     }
 }

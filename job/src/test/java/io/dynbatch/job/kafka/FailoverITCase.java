@@ -51,9 +51,10 @@ class FailoverITCase {
         runWithFailures(cluster, 3, "hashmap");
     }
 
+    /** The input lasts about 8 s per failure: each kill must land mid-stream, recoveries on a busy machine take seconds. */
     private void runWithFailures(MiniCluster cluster, int failures, String stateBackend) throws Exception {
         KafkaClickstream kafka = KafkaClickstream.create(PARTITIONS, "failover_dead",
-                "--events", String.valueOf(4_000 + 4_000 * failures), "--duration", (4 + 4 * failures) + "s",
+                "--events", String.valueOf(4_000 + 4_000 * failures), "--duration", (6 + 8 * failures) + "s",
                 "--pages", "80", "--arms", "static,adaptive", "--ab-mode", "shadow");
         DatabaseSettings database = PostgresForTests.freshSettings("failover_totals");
         String staticTable = kafka.options.totalsTableFor(database.totalsTable(), ArmKind.STATIC);

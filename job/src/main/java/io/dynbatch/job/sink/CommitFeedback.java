@@ -1,0 +1,48 @@
+package io.dynbatch.job.sink;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The write costs a subtask's committer charged to each key, waiting for that key's window function
+ * to hand them to its trigger's cost model (window state, where the trigger reads it). The committer
+ * and the window function are two operators of one chained task, so they meet through this board,
+ * registered per job, arm, subtask and attempt (the same pattern as Flink's own iteration head and
+ * tail meeting through a broker). A key's feedback is delivered with its next firing, one batch
+ * late, which the trigger's learning tolerates (it averages over batches). Used by one task thread.
+ */
+final class CommitFeedback {
+
+    private static final Map<String, CommitFeedback> BOARDS = new ConcurrentHashMap<>();
+
+    /** Events written and write time charged since the key's last delivery. */
+    static final class Charge {
+        long events;
+        long nanos;
+    }
+
+    private final Map<String, Charge> byKey = new HashMap<>();
+
+    /** The board of one task (created on first use by either side). */
+    static CommitFeedback of(String task) {
+        return BOARDS.computeIfAbsent(task, t -> new CommitFeedback());
+    }
+
+    /** Drops the task's board (either side's close; the other side's reference stays usable). */
+    static void release(String task) {
+        BOARDS.remove(task);
+    }
+
+    /** The committer charges {@code nanos} of write time for {@code events} events of the key. */
+    void charge(String keyLabel, long events, long nanos) {
+        Charge c = byKey.computeIfAbsent(keyLabel, k -> new Charge());
+        c.events += events;
+        c.nanos += nanos;
+    }
+
+    /** What was charged to the key since the last call, or null. */
+    Charge take(String keyLabel) {
+        return byKey.remove(keyLabel);
+    }
+}

@@ -1,0 +1,117 @@
+package io.dynbatch.job.sink;
+
+import io.dynbatch.job.batch.PendingBatch;
+import io.dynbatch.job.model.ClickEvent;
+import io.dynbatch.job.model.FiredBatch;
+
+import io.dynbatch.triggers.BatchFeedback;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
+import org.apache.flink.streaming.api.windowing.windows.Window;
+import org.apache.flink.util.Collector;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The window function of a group-committed arm: compacts each fired batch to rows once and hands it
+ * to the subtask's {@link GroupCommitOperator} (chained right after it), which writes it, with the
+ * other shards' batches that fired together, in one transaction. Here stays what needs the window
+ * key: the batch sequence, the size the trigger planned, the write cost the committer charged this
+ * key (handed to the trigger's cost model, one batch late), and totals of the earlier keyed layout.
+ */
+public class FireToCommitter<K, W extends Window> extends ProcessWindowFunction<ClickEvent, FiredBatch, K, W>
+        implements CheckpointedFunction {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String arm;
+    private final FlushToDatabase.ShardOfKey<K> shardOfKey;
+    private final BatchFeedback feedback;
+    private final ValueStateDescriptor<Long> batchSeqDesc = new ValueStateDescriptor<>("batch-seq", Types.LONG);
+
+    private transient ValueState<Long> batchSeq;
+    private transient KeyedRowTotalsMigration earlierLayout;
+    private transient String task;
+    private transient CommitFeedback charges;
+    private transient int maxParallelism;
+
+    /**
+     * @param feedback the handle of the trigger that fires this function ({@code BatchFeedback.of(trigger)})
+     */
+    public FireToCommitter(String arm, FlushToDatabase.ShardOfKey<K> shardOfKey, BatchFeedback feedback) {
+        this.arm = Objects.requireNonNull(arm, "arm");
+        this.shardOfKey = Objects.requireNonNull(shardOfKey, "shardOfKey");
+        this.feedback = Objects.requireNonNull(feedback, "feedback");
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) {
+        earlierLayout = new KeyedRowTotalsMigration(context.getKeyedStateStore(), context.isRestored());
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {}
+
+    @Override
+    public void open(OpenContext openContext) {
+        batchSeq = getRuntimeContext().getState(batchSeqDesc);
+        maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
+        task = taskOf(getRuntimeContext(), arm);
+        charges = CommitFeedback.of(task);
+    }
+
+    /** The board name of an arm's subtask attempt, as both sides compute it. */
+    static String taskOf(RuntimeContext context, String arm) {
+        return context.getJobInfo().getJobId() + "/" + arm + "/" + context.getTaskInfo().getIndexOfThisSubtask()
+                + "/" + context.getTaskInfo().getAttemptNumber();
+    }
+
+    @Override
+    public void process(K key, Context context, Iterable<ClickEvent> windowEvents, Collector<FiredBatch> out)
+            throws Exception {
+        PendingBatch batch = PendingBatch.of(windowEvents); // the only pass over the batch's events
+        long target = feedback.takeTarget(context.windowState());
+        int shard = shardOfKey.shardOf(key);
+        String keyLabel = shard >= 0 ? String.valueOf(shard) : "k" + Integer.toHexString(key.hashCode());
+        CommitFeedback.Charge charged = charges.take(keyLabel);
+        if (charged != null) {
+            feedback.record(context.windowState(), charged.events, Duration.ofNanos(charged.nanos));
+        }
+        if (batch.events == 0) {
+            return;
+        }
+        long seq = batchSeq.value() == null ? 1 : batchSeq.value() + 1;
+        batchSeq.update(seq);
+
+        FiredBatch fired = new FiredBatch();
+        fired.batch = batch;
+        fired.keyGroup = KeyGroupRangeAssignment.assignToKeyGroup(key, maxParallelism);
+        fired.shard = shard;
+        fired.keyLabel = keyLabel;
+        fired.batchId = keyLabel + "-" + seq;
+        fired.targetSize = target;
+        KeyedRowTotalsMigration.Carried carried = earlierLayout.takeCurrentKey(key);
+        if (carried != null) {
+            fired.carriedTotals = carried.rows;
+            fired.carriedHorizon = carried.horizon;
+        }
+        out.collect(fired);
+    }
+
+    @Override
+    public void close() {
+        if (task != null) {
+            CommitFeedback.release(task);
+        }
+    }
+}
