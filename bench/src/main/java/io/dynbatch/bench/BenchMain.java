@@ -7,6 +7,7 @@ import io.dynbatch.bench.throughput.ThroughputBenchmark;
 import io.dynbatch.bench.throughput.TriggerMicroBenchmark;
 import io.dynbatch.bench.throughput.TriggerVariant;
 import io.dynbatch.bench.write.WritePathBenchmark;
+import io.dynbatch.job.report.TableFormat;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -307,17 +308,16 @@ public final class BenchMain {
                     "bytes_per_event"), h);
 
             md.append("\n**Keyed state per key** (bytes in a full checkpoint in the canonical savepoint format, incl. key, "
-                    + "namespace and timers; trigger rows exclude the window contents)\n\n| variant | backend | situation | bytes/key |\n|---|---|---|---|\n");
-            for (MemoryBenchmark.StateRow r : state) {
-                md.append("| ").append(r.variant()).append(" | ").append(r.backend()).append(" | ").append(r.situation())
-                        .append(" | ").append(fmt(r.bytesPerKey(), 1)).append(" |\n");
-            }
-            md.append("\n**Heap with pending events** (heap state backend, live heap after full GC)\n\n"
-                    + "| window contents | trigger | pending events | heap MB | bytes/event |\n|---|---|---|---|---|\n");
-            for (MemoryBenchmark.HeapRow r : heap) {
-                md.append("| ").append(r.contents()).append(" | ").append(r.variant()).append(" | ").append(String.format(Locale.ROOT, "%,d", r.events()))
-                        .append(" | ").append(fmt(r.heapMb(), 1)).append(" | ").append(fmt(r.bytesPerEvent(), 1)).append(" |\n");
-            }
+                    + "namespace and timers; trigger rows exclude the window contents)\n\n");
+            md.append(TableFormat.<MemoryBenchmark.StateRow>of().column("variant", MemoryBenchmark.StateRow::variant)
+                    .column("backend", MemoryBenchmark.StateRow::backend).column("situation", MemoryBenchmark.StateRow::situation)
+                    .column("bytes/key", r -> fmt(r.bytesPerKey(), 1)).markdown(state));
+            md.append("\n**Heap with pending events** (heap state backend, live heap after full GC)\n\n");
+            md.append(TableFormat.<MemoryBenchmark.HeapRow>of().column("window contents", MemoryBenchmark.HeapRow::contents)
+                    .column("trigger", MemoryBenchmark.HeapRow::variant)
+                    .column("pending events", r -> String.format(Locale.ROOT, "%,d", r.events()))
+                    .column("heap MB", r -> fmt(r.heapMb(), 1)).column("bytes/event", r -> fmt(r.bytesPerEvent(), 1))
+                    .markdown(heap));
         }
 
         private static ThroughputBenchmark.Summary find(List<ThroughputBenchmark.Summary> rows, String backend, int p,

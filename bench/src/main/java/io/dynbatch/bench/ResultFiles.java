@@ -1,5 +1,7 @@
 package io.dynbatch.bench;
 
+import io.dynbatch.job.report.TableFormat;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,9 +21,9 @@ public final class ResultFiles {
     public static void write(Path dir, String name, Map<String, String> machine, String command, List<String> header,
             List<List<String>> rows) throws IOException {
         Files.createDirectories(dir);
-        StringBuilder csv = new StringBuilder(String.join(",", header)).append('\n');
+        StringBuilder csv = new StringBuilder(TableFormat.csvLine(header));
         for (List<String> row : rows) {
-            csv.append(String.join(",", row.stream().map(ResultFiles::csvCell).toList())).append('\n');
+            csv.append(TableFormat.csvLine(row));
         }
         Files.writeString(dir.resolve(name + ".csv"), csv, StandardCharsets.UTF_8);
 
@@ -44,10 +46,6 @@ public final class ResultFiles {
         }
         json.append("  ]\n}\n");
         Files.writeString(dir.resolve(name + ".json"), json, StandardCharsets.UTF_8);
-    }
-
-    private static String csvCell(String v) {
-        return v.contains(",") || v.contains("\"") ? '"' + v.replace("\"", "\"\"") + '"' : v;
     }
 
     private static String jsonValue(String v) {

@@ -10,7 +10,7 @@ import io.dynbatch.job.sink.FlushToDatabase;
 import io.dynbatch.job.sink.GroupCommitOperator;
 import io.dynbatch.triggers.AdaptiveBatchTrigger;
 import io.dynbatch.triggers.BatchFeedback;
-import io.dynbatch.triggers.EndOfInputFlush;
+import io.dynbatch.triggers.EndOfInputTrigger;
 import io.dynbatch.triggers.KeyJitter;
 import io.dynbatch.triggers.StaticBatchTrigger;
 
@@ -127,7 +127,7 @@ public final class ArmPipelines {
                         .withJitter(timers(options, byShard))
                         .withMetricsScope(arm.label());
             case BUILTIN:
-                return EndOfInputFlush.of(PurgingTrigger.of(
+                return EndOfInputTrigger.of(PurgingTrigger.of(
                         ProcessingTimeoutTrigger.of(CountTrigger.<GlobalWindow>of(options.batchSize()), options.batchDelay())));
             default:
                 throw new IllegalArgumentException("not a GlobalWindow arm: " + arm);

@@ -11,11 +11,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import java.net.URI;
 
 /**
- * An in-JVM Flink cluster with the web UI for the embedded demo. Unlike a local environment, it
+ * An in-JVM Flink cluster with the web UI, for the embedded demo and the A/B benchmark (in
+ * {@code bench}). Unlike a local environment, it
  * outlives the job, so the client can read every result before it shuts down, and it reports the
  * REST/web port it actually bound.
  */
-final class LocalCluster implements AutoCloseable {
+public final class LocalCluster implements AutoCloseable {
 
     private final MiniCluster miniCluster;
     private final URI restAddress;
@@ -26,7 +27,7 @@ final class LocalCluster implements AutoCloseable {
     }
 
     /** Starts one TaskManager with {@code slots} slots, web UI on the first free port of {@code ports}. */
-    static LocalCluster start(int slots, String ports) throws Exception {
+    public static LocalCluster start(int slots, String ports) throws Exception {
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_PORT, ports);
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
@@ -40,12 +41,12 @@ final class LocalCluster implements AutoCloseable {
         return new LocalCluster(cluster, cluster.getRestAddress().get());
     }
 
-    URI restAddress() {
+    public URI restAddress() {
         return restAddress;
     }
 
     /** An environment that submits to this cluster (the job's classes are already on its classpath). */
-    StreamExecutionEnvironment environment() {
+    public StreamExecutionEnvironment environment() {
         return StreamExecutionEnvironment.createRemoteEnvironment(restAddress.getHost(), restAddress.getPort());
     }
 

@@ -1,5 +1,6 @@
 package io.dynbatch.sim;
 
+import io.dynbatch.triggers.FlushReason;
 import io.dynbatch.triggers.policy.AdaptivePolicy;
 import io.dynbatch.triggers.policy.AdaptivePolicyConfig;
 import io.dynbatch.triggers.policy.DecayedRate;
@@ -89,7 +90,7 @@ public record AdaptiveArm(AdaptivePolicyConfig config) implements Arm {
         }
 
         @Override
-        public SimFlush afterAdd(int shard, SimBatch batch, long added, long ingestMillis) {
+        public FlushReason afterAdd(int shard, SimBatch batch, long added, long ingestMillis) {
             long now = clock.getAsLong();
             KeyLearning k = learning(shard);
             policy.onArrival(k, added, ingestMillis);
@@ -98,7 +99,7 @@ public record AdaptiveArm(AdaptivePolicyConfig config) implements Arm {
             flushAtSize[shard] = plan.flushAtSize();
             if (b.count() >= plan.flushAtSize()) {
                 policy.onFlush(k);
-                return SimFlush.SIZE;
+                return FlushReason.SIZE;
             }
             long due = plan.deadlineMillis();
             if (due <= now) {
@@ -106,7 +107,7 @@ public record AdaptiveArm(AdaptivePolicyConfig config) implements Arm {
                     policy.onTimerLag(k, now - b.timerMillis()); // the timer was due while the thread was busy
                 }
                 policy.onFlush(k);
-                return plan.bound().isHardCap() ? SimFlush.TIME : SimFlush.ADAPTIVE;
+                return plan.bound().isHardCap() ? FlushReason.TIME : FlushReason.ADAPTIVE;
             }
             if (!b.hasTimer() || Math.abs(due - b.timerMillis()) >= config.timerToleranceMillis()) {
                 b.setTimer(due, plan.bound());
@@ -115,11 +116,11 @@ public record AdaptiveArm(AdaptivePolicyConfig config) implements Arm {
         }
 
         @Override
-        public SimFlush onTimer(int shard, SimBatch batch) {
+        public FlushReason onTimer(int shard, SimBatch batch) {
             KeyLearning k = learning(shard);
             policy.onTimerLag(k, clock.getAsLong() - batch.state().timerMillis());
             policy.onFlush(k);
-            return batch.state().timerBound().isHardCap() ? SimFlush.TIME : SimFlush.ADAPTIVE;
+            return batch.state().timerBound().isHardCap() ? FlushReason.TIME : FlushReason.ADAPTIVE;
         }
 
         @Override

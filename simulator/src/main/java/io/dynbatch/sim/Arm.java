@@ -1,5 +1,7 @@
 package io.dynbatch.sim;
 
+import io.dynbatch.triggers.FlushReason;
+
 import java.util.function.LongSupplier;
 
 /**
@@ -37,13 +39,13 @@ public interface Arm {
          * {@code added} elements ingested at {@code ingestMillis} were just added to the batch. Returns
          * the reason to flush now, or {@code null} to wait; when waiting, the batch's timer must be set.
          */
-        SimFlush afterAdd(int shard, SimBatch batch, long added, long ingestMillis);
+        FlushReason afterAdd(int shard, SimBatch batch, long added, long ingestMillis);
 
         /**
          * The batch's timer fired (possibly late: now may be after its due time). Returns the reason to
          * flush now, or {@code null} if the timer was re-armed.
          */
-        SimFlush onTimer(int shard, SimBatch batch);
+        FlushReason onTimer(int shard, SimBatch batch);
 
         /** The shard's batch of {@code size} elements was committed; its write took {@code writeMillis}. */
         void onCommitted(int shard, long size, double writeMillis);

@@ -1,5 +1,7 @@
 package io.dynbatch.sim;
 
+import io.dynbatch.triggers.FlushReason;
+
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -44,7 +46,7 @@ public record ArmResult(
         int minutesTotal,
         long sloHeldFromMillis,
         boolean meetsSlo,
-        Map<SimFlush, Long> flushes) {
+        Map<FlushReason, Long> flushes) {
 
     /** In the backlog scenario the SLO must hold for good over at least this much of the run's end. */
     public static final long BACKLOG_STABLE_MILLIS = 5 * 60_000;
@@ -65,7 +67,7 @@ public record ArmResult(
         return events == 0 ? 0 : rowDbMillis * 1000.0 / events;
     }
 
-    public long flushCount(SimFlush reason) {
+    public long flushCount(FlushReason reason) {
         return flushes.getOrDefault(reason, 0L);
     }
 }

@@ -1,5 +1,6 @@
 package io.dynbatch.sim;
 
+import io.dynbatch.triggers.FlushReason;
 import io.dynbatch.triggers.policy.FlushPlan;
 
 import java.util.function.LongSupplier;
@@ -72,12 +73,12 @@ public record ClairvoyantArm(long maxSize) implements Arm {
         }
 
         @Override
-        public SimFlush afterAdd(int shard, SimBatch batch, long added, long ingestMillis) {
-            return batch.count() >= maxSize ? SimFlush.SIZE : flushOrWait(shard, batch);
+        public FlushReason afterAdd(int shard, SimBatch batch, long added, long ingestMillis) {
+            return batch.count() >= maxSize ? FlushReason.SIZE : flushOrWait(shard, batch);
         }
 
         @Override
-        public SimFlush onTimer(int shard, SimBatch batch) {
+        public FlushReason onTimer(int shard, SimBatch batch) {
             return flushOrWait(shard, batch);
         }
 
@@ -86,11 +87,11 @@ public record ClairvoyantArm(long maxSize) implements Arm {
             writes[shard]++;
         }
 
-        private SimFlush flushOrWait(int shard, SimBatch batch) {
+        private FlushReason flushOrWait(int shard, SimBatch batch) {
             long now = clock.getAsLong();
             long due = deadline(shard, batch, now);
             if (due <= now) {
-                return SimFlush.ADAPTIVE;
+                return FlushReason.ADAPTIVE;
             }
             batch.state().setTimer(due, FlushPlan.Bound.LATENCY);
             return null;

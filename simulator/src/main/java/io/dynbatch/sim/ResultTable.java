@@ -1,5 +1,7 @@
 package io.dynbatch.sim;
 
+import io.dynbatch.triggers.FlushReason;
+
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +83,7 @@ public final class ResultTable {
                         "%-22s %7d %7d %8d %3d/%-3d %7.0f %8d %8.3f %9.2f %6d %6d %6d %5s %s%n",
                         r.arm(), r.p50Millis(), r.p99Millis(), r.maxMillis(), r.minutesMet(), r.minutesTotal(),
                         r.sloHeldFromMillis() / 1000.0, r.transactions(), r.transactionsPer1k(), r.dbMillisPer1k(),
-                        r.flushCount(SimFlush.SIZE), r.flushCount(SimFlush.TIME), r.flushCount(SimFlush.ADAPTIVE),
+                        r.flushCount(FlushReason.SIZE), r.flushCount(FlushReason.TIME), r.flushCount(FlushReason.ADAPTIVE),
                         r.meetsSlo() ? "yes" : "NO", pareto.get(r) ? "*" : ""));
             }
         }
@@ -167,8 +169,8 @@ public final class ResultTable {
                             r.transactions(), r.dbMillis(), r.rowDbMillis(), r.transactionsPer1k(), r.dbMillisPer1k(), r.p50Millis(),
                             r.p99Millis(), r.maxMillis(), r.minutesMet(), r.minutesTotal(),
                             r.sloHeldFromMillis() / 1000.0, r.meetsSlo(), pareto.get(r),
-                            r.flushCount(SimFlush.SIZE), r.flushCount(SimFlush.TIME),
-                            r.flushCount(SimFlush.ADAPTIVE), r.flushCount(SimFlush.END_OF_INPUT)));
+                            r.flushCount(FlushReason.SIZE), r.flushCount(FlushReason.TIME),
+                            r.flushCount(FlushReason.ADAPTIVE), r.flushCount(FlushReason.END_OF_INPUT)));
                 }
             }
         }

@@ -1,5 +1,6 @@
 package io.dynbatch.sim;
 
+import io.dynbatch.triggers.FlushReason;
 import io.dynbatch.triggers.policy.FlushPlan;
 
 import java.util.function.LongSupplier;
@@ -38,9 +39,9 @@ public record StaticArm(long maxSize, long maxDelayMillis) implements Arm {
             }
 
             @Override
-            public SimFlush afterAdd(int shard, SimBatch batch, long added, long ingestMillis) {
+            public FlushReason afterAdd(int shard, SimBatch batch, long added, long ingestMillis) {
                 if (batch.count() >= maxSize) {
-                    return SimFlush.SIZE;
+                    return FlushReason.SIZE;
                 }
                 if (!batch.state().hasTimer()) {
                     batch.state().setTimer(batch.state().firstArrivalMillis() + maxDelayMillis, FlushPlan.Bound.MAX_DELAY);
@@ -49,8 +50,8 @@ public record StaticArm(long maxSize, long maxDelayMillis) implements Arm {
             }
 
             @Override
-            public SimFlush onTimer(int shard, SimBatch batch) {
-                return SimFlush.TIME;
+            public FlushReason onTimer(int shard, SimBatch batch) {
+                return FlushReason.TIME;
             }
 
             @Override

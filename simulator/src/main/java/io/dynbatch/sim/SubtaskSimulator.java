@@ -1,5 +1,7 @@
 package io.dynbatch.sim;
 
+import io.dynbatch.triggers.FlushReason;
+
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -36,7 +38,7 @@ public final class SubtaskSimulator {
         private final SimBatch[] batches = new SimBatch[shards];
         private final long[] writes = new long[shards];
         private final LatencyRecorder latency;
-        private final Map<SimFlush, Long> flushes = new EnumMap<>(SimFlush.class);
+        private final Map<FlushReason, Long> flushes = new EnumMap<>(FlushReason.class);
         private final Arm.Run decisions;
         private double now;
         private long transactions;
@@ -78,7 +80,7 @@ public final class SubtaskSimulator {
             }
             for (int s = 0; s < shards; s++) {
                 if (batches[s].count() > 0) {
-                    flush(s, SimFlush.END_OF_INPUT);
+                    flush(s, FlushReason.END_OF_INPUT);
                 }
             }
             long heldFrom = latency.sloHeldFromMillis();
@@ -100,7 +102,7 @@ public final class SubtaskSimulator {
                 long nowMillis = (long) Math.floor(now);
                 batch.add(take, ingest, 0, nowMillis);
                 remaining -= take;
-                SimFlush reason = decisions.afterAdd(shard, batch, take, ingest);
+                FlushReason reason = decisions.afterAdd(shard, batch, take, ingest);
                 if (reason != null) {
                     flush(shard, reason);
                 } else if (!batch.state().hasTimer()) {
@@ -110,13 +112,13 @@ public final class SubtaskSimulator {
         }
 
         private void fireTimer(int shard) {
-            SimFlush reason = decisions.onTimer(shard, batches[shard]);
+            FlushReason reason = decisions.onTimer(shard, batches[shard]);
             if (reason != null) {
                 flush(shard, reason);
             }
         }
 
-        private void flush(int shard, SimFlush reason) {
+        private void flush(int shard, FlushReason reason) {
             SimBatch batch = batches[shard];
             long size = batch.count();
             double write = scenario.sink().writeMillis(shard, now, size, writes[shard]++);

@@ -1,5 +1,7 @@
 package io.dynbatch.sim;
 
+import io.dynbatch.triggers.FlushReason;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -24,7 +26,7 @@ class SubtaskSimulatorTest {
         // a batch is flushed 500 ms after its first element and committed 50 ms later
         assertThat(r.transactions()).isBetween(60_000L / 550 - 2, 60_000L / 550 + 2);
         assertThat(r.maxMillis()).isBetween(200L + 500 + 50, 200L + 500 + 50 + 60); // + waiting out a write
-        assertThat(r.flushCount(SimFlush.TIME)).isEqualTo(r.transactions());
+        assertThat(r.flushCount(FlushReason.TIME)).isEqualTo(r.transactions());
         assertThat(r.meetsSlo()).isTrue();
         assertThat(r.events()).isEqualTo(ArrivalTrace.generate(s).events());
     }
@@ -33,7 +35,7 @@ class SubtaskSimulatorTest {
     void aSizeLimitSplitsArrivalsExactly() {
         Scenario s = steady(1, 5_000, 5, 0);
         ArmResult r = new SubtaskSimulator(s, ArrivalTrace.generate(s)).run(new StaticArm(1_000, 10_000));
-        assertThat(r.flushCount(SimFlush.SIZE)).isEqualTo(r.events() / 1_000);
+        assertThat(r.flushCount(FlushReason.SIZE)).isEqualTo(r.events() / 1_000);
         assertThat(r.transactions()).isEqualTo((r.events() + 999) / 1_000);
     }
 
@@ -58,7 +60,7 @@ class SubtaskSimulatorTest {
         assertThat(r.meetsSlo()).isTrue();
         // a cycle is SLO - lag = 1800 ms (the write overlaps with the next batch's arrivals)
         assertThat(r.transactions()).isBetween(60_000L / 1_800 - 1, 60_000L / 1_800 + 2);
-        assertThat(r.flushCount(SimFlush.ADAPTIVE)).isEqualTo(r.transactions() - r.flushCount(SimFlush.END_OF_INPUT));
+        assertThat(r.flushCount(FlushReason.ADAPTIVE)).isEqualTo(r.transactions() - r.flushCount(FlushReason.END_OF_INPUT));
     }
 
     @Test

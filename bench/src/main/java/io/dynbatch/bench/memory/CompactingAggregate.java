@@ -1,37 +1,37 @@
 package io.dynbatch.bench.memory;
 
-import io.dynbatch.job.batch.PendingBatch;
+import io.dynbatch.job.batch.CompactedBatch;
 import io.dynbatch.job.model.ClickEvent;
 
 import org.apache.flink.api.common.functions.AggregateFunction;
 
 /**
  * The window contents the job had before it kept events in list state: each pending batch
- * compacted as it arrives into one {@link PendingBatch} aggregate. Small on the heap, but on RocksDB
+ * compacted as it arrives into one {@link CompactedBatch} aggregate. Small on the heap, but on RocksDB
  * every event reads and rewrites the whole accumulator. Kept here only as a point of comparison.
  */
-final class CompactingAggregate implements AggregateFunction<ClickEvent, PendingBatch, PendingBatch> {
+final class CompactingAggregate implements AggregateFunction<ClickEvent, CompactedBatch, CompactedBatch> {
 
     private static final long serialVersionUID = 1L;
 
     @Override
-    public PendingBatch createAccumulator() {
-        return new PendingBatch();
+    public CompactedBatch createAccumulator() {
+        return new CompactedBatch();
     }
 
     @Override
-    public PendingBatch add(ClickEvent event, PendingBatch batch) {
+    public CompactedBatch add(ClickEvent event, CompactedBatch batch) {
         batch.add(event);
         return batch;
     }
 
     @Override
-    public PendingBatch getResult(PendingBatch batch) {
+    public CompactedBatch getResult(CompactedBatch batch) {
         return batch;
     }
 
     @Override
-    public PendingBatch merge(PendingBatch a, PendingBatch b) {
+    public CompactedBatch merge(CompactedBatch a, CompactedBatch b) {
         a.addAll(b);
         return a;
     }

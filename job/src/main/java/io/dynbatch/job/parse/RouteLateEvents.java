@@ -21,9 +21,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Sends events older than {@code watermark - allowedLateness} to the {@link #LATE} output (as dead
- * letters with reason {@code late_event}, counted in {@code dynbatch.lateEvents}): their minute's
- * row is closed, its total may already be final downstream. Late events are accounted for, never
+ * Sends late events ({@link Lateness}: at or before {@code watermark - allowedLateness}) to the
+ * {@link #LATE} output (as dead letters with reason {@code late_event}, counted in {@code
+ * dynbatch.lateEvents}): their minute's row is closed, its total may already be final downstream. Late events are accounted for, never
  * silently dropped, and recorded once per {@code event_id} however often a replay routes them here
  * ({@link #deadLetterFor}).
  */
@@ -49,11 +49,6 @@ public class RouteLateEvents extends ProcessFunction<ClickEvent, ClickEvent> imp
     public RouteLateEvents(Duration allowedLateness, String stateLayout) {
         this.allowedLatenessMillis = allowedLateness.toMillis();
         this.stateLayout = stateLayout;
-    }
-
-    /** {@code watermark - allowedLateness}, saturating at Long.MIN_VALUE (no overflow). */
-    public static long lateBound(long watermark, long allowedLatenessMillis) {
-        return watermark < Long.MIN_VALUE + allowedLatenessMillis ? Long.MIN_VALUE : watermark - allowedLatenessMillis;
     }
 
     @Override
@@ -112,8 +107,7 @@ public class RouteLateEvents extends ProcessFunction<ClickEvent, ClickEvent> imp
             watermarkFloor = Math.max(watermarkFloor, current);
         }
         long watermark = watermarkFloor;
-        // <=: an event exactly at watermark - lateness is late for a tumbling window too
-        if (watermark != Long.MIN_VALUE && event.ingestTime <= lateBound(watermark, allowedLatenessMillis)) {
+        if (Lateness.isLate(event.ingestTime, Lateness.bound(watermark, allowedLatenessMillis))) {
             late.inc();
             ctx.output(LATE, deadLetterFor(event, "ingest_ts " + (watermark - event.ingestTime)
                     + " ms behind the watermark (allowed lateness " + allowedLatenessMillis + " ms)"));

@@ -68,15 +68,27 @@ public final class RunSummary {
 
     /** Totals per arm as CSV (header line first). */
     public String csv() {
-        StringBuilder sb = new StringBuilder("arm,events,batches,transactions,rows,db_ms,db_ms_per_1k,cost_per_1k,"
-                + "p50_ms,p95_ms,p99_ms,max_ms,slo_ms,intervals,intervals_slo_met,retries\n");
-        totals.forEach((arm, t) -> {
-            long[] slo = sloIntervals(arm);
-            sb.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%d,%d,%.3f,%.3f,%d,%d,%d,%d,%d,%d,%d,%d%n",
-                    arm, t.events, t.batches, t.transactions, t.rows, t.dbMillis, t.dbMillisPer1kEvents(),
-                    t.costPer1kEvents(costModel), t.latencyPercentileMillis(50), t.latencyPercentileMillis(95),
-                    t.latencyPercentileMillis(99), t.maxLatencyMillis(), sloMillis, slo[1], slo[0], t.retries));
-        });
-        return sb.toString();
+        return csvFormat().csv(totals.entrySet());
+    }
+
+    /** The columns of {@link #csv()}, one row per arm. */
+    private TableFormat<Map.Entry<String, ArmStats>> csvFormat() {
+        return TableFormat.<Map.Entry<String, ArmStats>>of()
+                .column("arm", Map.Entry::getKey)
+                .column("events", e -> e.getValue().events)
+                .column("batches", e -> e.getValue().batches)
+                .column("transactions", e -> e.getValue().transactions)
+                .column("rows", e -> e.getValue().rows)
+                .column("db_ms", e -> e.getValue().dbMillis)
+                .column("db_ms_per_1k", e -> TableFormat.decimals(e.getValue().dbMillisPer1kEvents(), 3))
+                .column("cost_per_1k", e -> TableFormat.decimals(e.getValue().costPer1kEvents(costModel), 3))
+                .column("p50_ms", e -> e.getValue().latencyPercentileMillis(50))
+                .column("p95_ms", e -> e.getValue().latencyPercentileMillis(95))
+                .column("p99_ms", e -> e.getValue().latencyPercentileMillis(99))
+                .column("max_ms", e -> e.getValue().maxLatencyMillis())
+                .column("slo_ms", e -> sloMillis)
+                .column("intervals", e -> sloIntervals(e.getKey())[1])
+                .column("intervals_slo_met", e -> sloIntervals(e.getKey())[0])
+                .column("retries", e -> e.getValue().retries);
     }
 }

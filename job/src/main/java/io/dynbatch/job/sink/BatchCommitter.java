@@ -1,6 +1,6 @@
 package io.dynbatch.job.sink;
 
-import io.dynbatch.job.batch.PendingBatch;
+import io.dynbatch.job.batch.CompactedBatch;
 import io.dynbatch.job.model.BatchReceipt;
 import io.dynbatch.job.model.DeadLetter;
 import io.dynbatch.job.model.RowKey;
@@ -58,7 +58,7 @@ public final class BatchCommitter {
 
     /** One shard's batch, as the window function hands it over. */
     public static final class ShardBatch {
-        final PendingBatch batch;
+        final CompactedBatch batch;
         final int keyGroup;
         final int shard;
         final String batchId;
@@ -69,7 +69,7 @@ public final class BatchCommitter {
          * @param batchId unique per arm and key, e.g. {@code static-3-17}
          * @param targetSize the size the trigger planned ({@code -1}: none)
          */
-        public ShardBatch(PendingBatch batch, int keyGroup, int shard, String batchId, long targetSize) {
+        public ShardBatch(CompactedBatch batch, int keyGroup, int shard, String batchId, long targetSize) {
             this.batch = Objects.requireNonNull(batch, "batch");
             this.keyGroup = keyGroup;
             this.shard = shard;

@@ -1,6 +1,6 @@
 package io.dynbatch.job.sink;
 
-import io.dynbatch.job.batch.PendingBatch;
+import io.dynbatch.job.batch.CompactedBatch;
 import io.dynbatch.job.model.BatchReceipt;
 import io.dynbatch.job.model.ClickEvent;
 import io.dynbatch.job.model.DeadLetter;
@@ -43,7 +43,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * last checkpoint.
  *
  * <p>Window contents: the batch's events themselves, in Flink's list window state, and compacted to
- * rows ({@link PendingBatch}) here, once per batch. An append to list state is O(1) on every state
+ * rows ({@link CompactedBatch}) here, once per batch. An append to list state is O(1) on every state
  * backend (on RocksDB a merge that neither reads nor rewrites what is already pending), so the
  * work per event does not grow with the batch; an aggregate would re-serialize the whole
  * accumulator on RocksDB for every event.
@@ -152,7 +152,7 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
     @Override
     public void process(K key, Context context, Iterable<ClickEvent> windowEvents, Collector<BatchReceipt> out)
             throws Exception {
-        PendingBatch batch = PendingBatch.of(windowEvents); // the only pass over the batch's events
+        CompactedBatch batch = CompactedBatch.of(windowEvents); // the only pass over the batch's events
         // the trigger's planned size for this batch, taken before anything can return
         long target = feedback.takeTarget(context.windowState());
         if (batch.events == 0) {

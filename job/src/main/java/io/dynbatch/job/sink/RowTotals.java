@@ -1,7 +1,7 @@
 package io.dynbatch.job.sink;
 
 import io.dynbatch.job.model.RowKey;
-import io.dynbatch.job.parse.RouteLateEvents;
+import io.dynbatch.job.parse.Lateness;
 
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.state.ListState;
@@ -121,7 +121,7 @@ final class RowTotals implements BatchCommitter.Totals {
     }
 
     static boolean isClosed(RowKey row, long closedBelow) {
-        return closedBelow != Long.MIN_VALUE && row.minute + MINUTE_MILLIS <= closedBelow;
+        return Lateness.isLate(row.minute + MINUTE_MILLIS, closedBelow);
     }
 
     /** The row's total so far (0 if new). */
@@ -161,8 +161,8 @@ final class RowTotals implements BatchCommitter.Totals {
         if (oldestMinute == Long.MAX_VALUE || watermark == Long.MIN_VALUE || watermark == Long.MAX_VALUE) {
             return 0;
         }
-        long horizon = RouteLateEvents.lateBound(watermark, allowedLatenessMillis); // the late router's bound
-        if (oldestMinute + MINUTE_MILLIS > horizon) {
+        long horizon = Lateness.bound(watermark, allowedLatenessMillis); // the late router's bound
+        if (!Lateness.isLate(oldestMinute + MINUTE_MILLIS, horizon)) {
             return 0;
         }
         for (int kg = keyGroups.getStartKeyGroup(); kg <= keyGroups.getEndKeyGroup(); kg++) {
@@ -172,7 +172,7 @@ final class RowTotals implements BatchCommitter.Totals {
         long stillOldest = Long.MAX_VALUE;
         for (Iterator<RowKey> it = totals.keySet().iterator(); it.hasNext(); ) {
             long minute = it.next().minute;
-            if (minute + MINUTE_MILLIS <= horizon) {
+            if (Lateness.isLate(minute + MINUTE_MILLIS, horizon)) {
                 it.remove();
                 removed++;
             } else {

@@ -29,6 +29,10 @@ import java.util.Optional;
  * itself, the window tasks fail at every restore with "Incompatible key/value state types" and the
  * job restarts forever. The check reads only the savepoint's metadata and the header of each keyed
  * state file (the state names and types), not the state itself.
+ *
+ * <p>That header also holds the state serializers' snapshots, and the earlier layout's names its
+ * aggregate's class, {@value #EARLIER_ACCUMULATOR}, which this version no longer has: a header that
+ * cannot be read for want of exactly that class is of the earlier layout.
  */
 public final class SavepointLayoutCheck {
 
@@ -36,6 +40,10 @@ public final class SavepointLayoutCheck {
     static final String WINDOW_STATE = "window-contents";
     /** The window-state type this version writes and reads. */
     static final String EXPECTED_TYPE = "LIST";
+    /** The aggregate the earlier layout kept per pending batch (the class has been renamed since). */
+    static final String EARLIER_ACCUMULATOR = "io.dynbatch.job.batch.PendingBatch";
+    /** The window-state type of the earlier layout. */
+    static final String EARLIER_TYPE = "AGGREGATING";
 
     private SavepointLayoutCheck() {}
 
@@ -95,7 +103,14 @@ public final class SavepointLayoutCheck {
             throws IOException {
         try (FSDataInputStream in = header.openInputStream()) {
             KeyedBackendSerializationProxy<?> proxy = new KeyedBackendSerializationProxy<>(classLoader);
-            proxy.read(new DataInputViewStreamWrapper(in));
+            try {
+                proxy.read(new DataInputViewStreamWrapper(in));
+            } catch (IOException e) {
+                if (namesMissingClass(e, EARLIER_ACCUMULATOR)) {
+                    return Optional.of(EARLIER_TYPE);
+                }
+                throw e;
+            }
             for (StateMetaInfoSnapshot state : proxy.getStateMetaInfoSnapshots()) {
                 if (state.getName().equals(WINDOW_STATE)) {
                     return Optional.ofNullable(state.getOption(StateMetaInfoSnapshot.CommonOptionsKeys.KEYED_STATE_TYPE));
@@ -103,5 +118,15 @@ public final class SavepointLayoutCheck {
             }
         }
         return Optional.empty();
+    }
+
+    /** Whether {@code e} (or a cause) is Flink's "Could not find class '...'" for {@code className}. */
+    static boolean namesMissingClass(Throwable e, String className) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("Could not find class '" + className + "'")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -1,6 +1,6 @@
 package io.dynbatch.job.sink;
 
-import io.dynbatch.job.batch.PendingBatch;
+import io.dynbatch.job.batch.CompactedBatch;
 import io.dynbatch.job.model.BatchReceipt;
 import io.dynbatch.job.model.ClickEvent;
 import io.dynbatch.job.model.DeadLetter;
@@ -116,7 +116,7 @@ class BatchCommitterTest {
         for (List<ClickEvent> r : rows) {
             all.addAll(r);
         }
-        return new BatchCommitter.ShardBatch(PendingBatch.of(all), keyGroup, shard, shard + "-1", -1);
+        return new BatchCommitter.ShardBatch(CompactedBatch.of(all), keyGroup, shard, shard + "-1", -1);
     }
 
     private static final class MapTotals implements BatchCommitter.Totals {

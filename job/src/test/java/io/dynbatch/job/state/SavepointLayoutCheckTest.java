@@ -2,6 +2,7 @@ package io.dynbatch.job.state;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -36,5 +37,15 @@ class SavepointLayoutCheckTest {
                 .hasMessageContaining("earlier dynbatch version")
                 .hasMessageContaining("resume this savepoint with the earlier version")
                 .hasMessageContaining("--table");
+    }
+
+    @Test
+    void recognisesTheEarlierAccumulatorOnlyByItsExactName() {
+        IOException missing = new IOException("Could not find class '" + SavepointLayoutCheck.EARLIER_ACCUMULATOR
+                + "' in classpath.");
+        assertThat(SavepointLayoutCheck.namesMissingClass(new IOException("wrapped", missing),
+                SavepointLayoutCheck.EARLIER_ACCUMULATOR)).isTrue();
+        assertThat(SavepointLayoutCheck.namesMissingClass(new IOException("Could not find class 'a.Other' in classpath."),
+                SavepointLayoutCheck.EARLIER_ACCUMULATOR)).isFalse();
     }
 }

@@ -14,12 +14,12 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Flink's built-in batching trigger, wrapped so that a bounded input's last batch is flushed too. */
-class EndOfInputFlushTest {
+class EndOfInputTriggerTest {
 
     private static TriggerTestHarness<Object, GlobalWindow> harness() throws Exception {
         var builtIn = PurgingTrigger.of(ProcessingTimeoutTrigger.of(CountTrigger.<GlobalWindow>of(3),
                 Duration.ofSeconds(10)));
-        var h = new TriggerTestHarness<>(EndOfInputFlush.of(builtIn), new GlobalWindow.Serializer());
+        var h = new TriggerTestHarness<>(EndOfInputTrigger.of(builtIn), new GlobalWindow.Serializer());
         h.advanceProcessingTime(1_000);
         return h;
     }

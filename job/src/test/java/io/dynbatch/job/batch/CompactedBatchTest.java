@@ -26,7 +26,7 @@ class PendingBatchTest {
     }
 
     /** Ingest time -> events, as the batch reports them for {@code row}. */
-    private static Map<Long, Long> ingestTimesOf(PendingBatch batch, RowKey row) {
+    private static Map<Long, Long> ingestTimesOf(CompactedBatch batch, RowKey row) {
         Map<Long, Long> times = new TreeMap<>();
         batch.forEachIngestTime(row, (ingest, events) -> times.merge(ingest, events, Long::sum));
         return times;
@@ -34,7 +34,7 @@ class PendingBatchTest {
 
     @Test
     void eachRowKeepsItsOwnEventsIngestTimes() {
-        PendingBatch batch = new PendingBatch();
+        CompactedBatch batch = new CompactedBatch();
         for (long t : new long[] {MINUTE + 5, MINUTE + 5, MINUTE + 9, MINUTE + 5, MINUTE + 59_999}) {
             batch.add(event("/p/1", t));
         }
@@ -50,12 +50,12 @@ class PendingBatchTest {
         assertThat(batch.rowCounts.get(p1)).isEqualTo(5);
         assertThat(batch.events).isEqualTo(7);
         assertThat(batch.oldestIngest()).isEqualTo(MINUTE + 5);
-        assertThat(new PendingBatch().oldestIngest()).isEqualTo(Long.MAX_VALUE);
+        assertThat(new CompactedBatch().oldestIngest()).isEqualTo(Long.MAX_VALUE);
     }
 
     @Test
     void aRunOfMoreThan65535EventsContinuesInANewRun() {
-        PendingBatch batch = new PendingBatch();
+        CompactedBatch batch = new CompactedBatch();
         int events = IngestTimeRuns.MAX_RUN * 2 + 10;
         for (int i = 0; i < events; i++) {
             batch.add(event("/p/1", MINUTE + 42));
@@ -67,9 +67,9 @@ class PendingBatchTest {
 
     @Test
     void mergingAddsUpPerRow() {
-        PendingBatch a = new PendingBatch();
+        CompactedBatch a = new CompactedBatch();
         a.add(event("/p/1", MINUTE + 1));
-        PendingBatch b = new PendingBatch();
+        CompactedBatch b = new CompactedBatch();
         b.add(event("/p/1", MINUTE + 1));
         b.add(event("/p/1", MINUTE + 2));
         b.add(event("/p/2", MINUTE + 3));
@@ -83,15 +83,15 @@ class PendingBatchTest {
 
     @Test
     void survivesFlinksSerializer() throws Exception {
-        PendingBatch batch = new PendingBatch();
+        CompactedBatch batch = new CompactedBatch();
         for (int i = 0; i < 100; i++) {
             batch.add(event("/p/" + i % 3, MINUTE + i * 17));
         }
-        TypeSerializer<PendingBatch> serializer =
-                TypeInformation.of(PendingBatch.class).createSerializer(new SerializerConfigImpl());
+        TypeSerializer<CompactedBatch> serializer =
+                TypeInformation.of(CompactedBatch.class).createSerializer(new SerializerConfigImpl());
         DataOutputSerializer out = new DataOutputSerializer(256);
         serializer.serialize(batch, out);
-        PendingBatch copy = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        CompactedBatch copy = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
 
         assertThat(copy.rowCounts).isEqualTo(batch.rowCounts);
         for (RowKey row : batch.rowCounts.keySet()) {

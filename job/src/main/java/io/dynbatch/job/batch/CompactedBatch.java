@@ -21,7 +21,7 @@ import java.util.Map;
  * ingest time) is kept, as 4-byte runs: at most one run per event, fewer where a row's events share
  * milliseconds. The row counts stay a map of their own, so the totals never depend on the runs.
  */
-public class PendingBatch {
+public class CompactedBatch {
 
     /** Events per (page, event type, minute) row. */
     public Map<RowKey, Long> rowCounts = new HashMap<>();
@@ -29,11 +29,11 @@ public class PendingBatch {
     public Map<RowKey, IngestTimeRuns> rowIngestTimes = new HashMap<>();
     public long events;
 
-    public PendingBatch() {}
+    public CompactedBatch() {}
 
     /** The batch of {@code events}, compacted. */
-    public static PendingBatch of(Iterable<ClickEvent> events) {
-        PendingBatch batch = new PendingBatch();
+    public static CompactedBatch of(Iterable<ClickEvent> events) {
+        CompactedBatch batch = new CompactedBatch();
         for (ClickEvent e : events) {
             batch.add(e);
         }
@@ -47,7 +47,7 @@ public class PendingBatch {
         events++;
     }
 
-    public void addAll(PendingBatch other) {
+    public void addAll(CompactedBatch other) {
         other.rowCounts.forEach((k, v) -> rowCounts.merge(k, v, Long::sum));
         other.rowIngestTimes.forEach((k, v) -> rowIngestTimes.computeIfAbsent(k, r -> new IngestTimeRuns()).addAll(v));
         events += other.events;

@@ -17,7 +17,7 @@ import org.apache.flink.streaming.api.windowing.windows.Window;
  * @param <T> element type
  * @param <W> window type
  */
-public final class EndOfInputFlush<T, W extends Window> extends Trigger<T, W> {
+public final class EndOfInputTrigger<T, W extends Window> extends Trigger<T, W> {
 
     private static final long serialVersionUID = 1L;
 
@@ -25,12 +25,12 @@ public final class EndOfInputFlush<T, W extends Window> extends Trigger<T, W> {
     private final ValueStateDescriptor<Boolean> pendingDesc =
             new ValueStateDescriptor<>("end-of-input-pending", BooleanSerializer.INSTANCE);
 
-    private EndOfInputFlush(Trigger<T, W> inner) {
+    private EndOfInputTrigger(Trigger<T, W> inner) {
         this.inner = inner;
     }
 
-    public static <T, W extends Window> EndOfInputFlush<T, W> of(Trigger<T, W> inner) {
-        return new EndOfInputFlush<>(inner);
+    public static <T, W extends Window> EndOfInputTrigger<T, W> of(Trigger<T, W> inner) {
+        return new EndOfInputTrigger<>(inner);
     }
 
     @Override
@@ -81,6 +81,6 @@ public final class EndOfInputFlush<T, W extends Window> extends Trigger<T, W> {
 
     @Override
     public String toString() {
-        return "EndOfInputFlush(" + inner + ")";
+        return "EndOfInputTrigger(" + inner + ")";
     }
 }

@@ -1,0 +1,163 @@
+package io.dynbatch.bench.ab;
+
+import io.dynbatch.job.ClickstreamPipeline;
+import io.dynbatch.job.DynbatchJob;
+import io.dynbatch.job.JobOptions;
+import io.dynbatch.job.LocalCluster;
+import io.dynbatch.job.model.BatchReceipt;
+import io.dynbatch.job.report.CostModel;
+import io.dynbatch.job.report.RunSummary;
+import io.dynbatch.job.sink.DatabaseSettings;
+import io.dynbatch.job.source.ClickstreamGenerator;
+import io.dynbatch.job.source.ClickstreamGeneratorSource;
+
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.CloseableIterator;
+import org.apache.flink.util.ParameterTool;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The A/B benchmark (not part of the test suite): runs the real job on a local Flink cluster
+ * against a real PostgreSQL through four scenarios, all four arms in shadow mode on the same
+ * traffic, and writes the figures the notebooks read to {@code results/ab/} ({@link AbResults}):
+ *
+ * <ul>
+ *   <li>S1_diurnal: a compressed day, 10x peak over trough, bursts;
+ *   <li>S2_slow_sink: as S1, but for the middle third every write statement sleeps in PostgreSQL
+ *       (a statement trigger calling pg_sleep), as lock contention would;
+ *   <li>S3_backlog: the job starts with a backlog (the first events are already a minute old);
+ *   <li>S4_key_skew: half of all events go to one row, so one shard carries half the load.
+ * </ul>
+ *
+ * Besides the client-side figures from the receipts it records PostgreSQL's own ({@link
+ * AbDatabase}): tuples written per arm table (pg_stat_user_tables), and commits and WAL bytes for
+ * the whole run (pg_stat_database, pg_current_wal_lsn; the arms share the database, so these are
+ * not per arm).
+ *
+ * <pre>
+ * --out DIR              results directory (default ../results/ab: the repository's, from bench/)
+ * --scale X              events and duration relative to 360,000 events over 120 s (default 1.0)
+ * --scenarios S1_diurnal,S2_slow_sink,S3_backlog,S4_key_skew
+ * --arms tumbling_1min,builtin,static,adaptive
+ * --batch-size N         the static and built-in arms' size limit (default 5000)
+ * --batch-delay D        their delay (default 1s; e.g. 1500ms for one closer to the SLO)
+ * --jdbc-url URL         PostgreSQL (default jdbc:postgresql://127.0.0.1:5432/test, user postgres)
+ * </pre>
+ */
+public final class AbBenchmark {
+
+    static final long SLO_MILLIS = 2_000;
+    static final long INTERVAL_MILLIS = 10_000;
+    private static final String DEFAULT_ARMS = "tumbling_1min,builtin,static,adaptive";
+
+    private final String url;
+    private final String arms;
+    private final String batchSize;
+    private final String batchDelay;
+    private final AbResults results = new AbResults();
+
+    private AbBenchmark(String url, String arms, String batchSize, String batchDelay) {
+        this.url = url;
+        this.arms = arms;
+        this.batchSize = batchSize;
+        this.batchDelay = batchDelay;
+    }
+
+    public static void main(String[] args) throws Exception {
+        ParameterTool p = ParameterTool.fromArgs(args);
+        Path out = Path.of(p.get("out", "../results/ab"));
+        double scale = p.getDouble("scale", 1.0);
+        List<String> scenarios = List.of(p.get("scenarios", "S1_diurnal,S2_slow_sink,S3_backlog,S4_key_skew").split(","));
+        String url = p.get("jdbc-url", "jdbc:postgresql://127.0.0.1:5432/test");
+        Files.createDirectories(out);
+        AbBenchmark bench = new AbBenchmark(url, p.get("arms", DEFAULT_ARMS), p.get("batch-size", "5000"),
+                p.get("batch-delay", "1s"));
+        try (LocalCluster cluster = LocalCluster.start(2, "8081-8099")) {
+            System.out.println("Flink web UI: http://localhost:" + cluster.restAddress().getPort());
+            for (String scenario : scenarios) {
+                bench.run(cluster, scenario.trim(), scale);
+            }
+        }
+        bench.results.write(out, AbDatabase.serverVersion(url));
+        System.out.println();
+        System.out.println(bench.results.printed());
+        System.out.println("Results written to " + out.toAbsolutePath());
+    }
+
+    private void run(LocalCluster cluster, String scenario, double scale) throws Exception {
+        long seconds = Math.round(120 * Math.min(1.0, Math.max(0.25, scale)));
+        long events = Math.round(360_000 * scale);
+        List<String> args = new ArrayList<>(List.of("--jdbc-url", url, "--table", "bench_" + scenario.toLowerCase(Locale.ROOT),
+                "--dead-letter-table", "bench_dead_letters", "--report-table", "bench_ab_report", "--arms", arms,
+                "--ab-mode", "shadow", "--parallelism", "2", "--shards", "4", "--events", String.valueOf(events),
+                "--duration", seconds + "s", "--bursts", "4", "--slo", "2s", "--batch-size", batchSize,
+                "--batch-delay", batchDelay, "--checkpoint-interval", "10s", "--start-delay", "3s"));
+        long startOffset = 3_000;
+        if (scenario.startsWith("S3")) {
+            startOffset = -60_000; // the first minute of traffic is already due: a backlog
+        }
+        if (scenario.startsWith("S4")) {
+            args.addAll(List.of("--hot-share", "0.5"));
+        }
+        JobOptions options = JobOptions.fromArgs(args.toArray(new String[0]));
+        DatabaseSettings database = AbDatabase.settings(url, options.table());
+        AbDatabase.resetTables(options, database);
+        DynbatchJob.ensureSchema(options, database);
+        AbDatabase.installSlowdownTrigger(options, database);
+
+        ClickstreamGenerator generator = DynbatchJob.generator(options, System.currentTimeMillis() + startOffset);
+        results.traffic(scenario, generator);
+        StreamExecutionEnvironment env = cluster.environment();
+        DynbatchJob.configure(env, options);
+        AtomicReference<DataStream<BatchReceipt>> receipts = new AtomicReference<>();
+        ClickstreamPipeline.defineWorkflow(env, new ClickstreamGeneratorSource(generator), 1, options, database,
+                new DynbatchJob.DatabaseSinks(options, database, receipts::set));
+
+        long[] pgBefore = AbDatabase.databaseStats(database);
+        ScheduledExecutorService slowdown = Executors.newSingleThreadScheduledExecutor();
+        if (scenario.startsWith("S2")) {
+            long third = seconds * 1000 / 3;
+            slowdown.schedule(() -> AbDatabase.setSlowdown(database, 150), startOffset + third, TimeUnit.MILLISECONDS);
+            slowdown.schedule(() -> AbDatabase.setSlowdown(database, 0), startOffset + 2 * third, TimeUnit.MILLISECONDS);
+        }
+        RunSummary summary = new RunSummary(INTERVAL_MILLIS, SLO_MILLIS, CostModel.defaults());
+        long started = System.currentTimeMillis();
+        System.out.printf("%s: %,d events over %d s, arms %s ...%n", scenario, events, seconds, arms);
+        long lastPrint = started;
+        try (CloseableIterator<BatchReceipt> it = receipts.get().executeAndCollect("dynbatch-ab-" + scenario)) {
+            while (it.hasNext()) {
+                BatchReceipt r = it.next();
+                summary.add(r);
+                results.batch(scenario, r);
+                if (System.currentTimeMillis() - lastPrint > 10_000) {
+                    lastPrint = System.currentTimeMillis();
+                    System.out.printf("  [%3ds] %s%n", (lastPrint - started) / 1000, progress(summary));
+                }
+            }
+        } finally {
+            slowdown.shutdownNow();
+            AbDatabase.setSlowdown(database, 0);
+        }
+        long[] pgAfter = AbDatabase.databaseStats(database);
+        results.scenario(scenario, summary, AbDatabase.tuplesWritten(options, database), pgAfter[0] - pgBefore[0],
+                pgAfter[1] - pgBefore[1]);
+        System.out.print(results.printed());
+    }
+
+    private static String progress(RunSummary summary) {
+        StringBuilder sb = new StringBuilder();
+        summary.arms().forEach((arm, s) -> sb.append(String.format("%s %,d ev p99 %,d ms | ", arm, s.events,
+                s.latencyPercentileMillis(99))));
+        return sb.toString();
+    }
+}

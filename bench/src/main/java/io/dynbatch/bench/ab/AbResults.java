@@ -1,0 +1,180 @@
+package io.dynbatch.bench.ab;
+
+import io.dynbatch.job.model.BatchReceipt;
+import io.dynbatch.job.report.ArmStats;
+import io.dynbatch.job.report.CostModel;
+import io.dynbatch.job.report.RunSummary;
+import io.dynbatch.job.report.TableFormat;
+import io.dynbatch.job.source.ClickstreamGenerator;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The A/B benchmark's result files in {@code results/ab/}, which the notebooks read (columns in
+ * notebooks/README.md): {@code ab_summary.csv}, {@code ab_intervals.csv}, {@code ab_batches.csv},
+ * {@code ab_latency_cdf.csv}, {@code ab_traffic.csv}, the printed table {@code ab_table.txt} and
+ * {@code environment.json}. Rows are rendered as they are added.
+ */
+final class AbResults {
+
+    record SummaryRow(String scenario, String arm, ArmStats s, long[] slo, long xactCommits, long tuples,
+            long walBytes) {}
+
+    record IntervalRow(String scenario, String arm, long start, ArmStats s) {}
+
+    record BatchRow(String scenario, BatchReceipt r) {}
+
+    record CdfRow(String scenario, String arm, double percentile, long latencyMillis) {}
+
+    record TrafficRow(String scenario, long second, long events) {}
+
+    static final TableFormat<SummaryRow> SUMMARY = TableFormat.<SummaryRow>of()
+            .column("scenario", SummaryRow::scenario).column("arm", SummaryRow::arm)
+            .column("events", r -> r.s().events).column("batches", r -> r.s().batches)
+            .column("transactions", r -> r.s().transactions).column("rows", r -> r.s().rows)
+            .column("db_ms", r -> r.s().dbMillis)
+            .column("db_ms_per_1k", r -> TableFormat.decimals(r.s().dbMillisPer1kEvents(), 3))
+            .column("cost_per_1k", r -> TableFormat.decimals(r.s().costPer1kEvents(CostModel.defaults()), 3))
+            .column("p50_ms", r -> r.s().latencyPercentileMillis(50))
+            .column("p95_ms", r -> r.s().latencyPercentileMillis(95))
+            .column("p99_ms", r -> r.s().latencyPercentileMillis(99))
+            .column("max_ms", r -> r.s().maxLatencyMillis()).column("slo_ms", r -> AbBenchmark.SLO_MILLIS)
+            .column("intervals", r -> r.slo()[1]).column("intervals_slo_met", r -> r.slo()[0])
+            .column("pg_xact_commit", SummaryRow::xactCommits).column("pg_tuples_written", SummaryRow::tuples)
+            .column("pg_wal_bytes", SummaryRow::walBytes);
+
+    static final TableFormat<IntervalRow> INTERVALS = TableFormat.<IntervalRow>of()
+            .column("scenario", IntervalRow::scenario).column("arm", IntervalRow::arm)
+            .column("interval_start_ms", IntervalRow::start)
+            .column("interval_s", r -> AbBenchmark.INTERVAL_MILLIS / 1000)
+            .column("events", r -> r.s().events).column("batches", r -> r.s().batches)
+            .column("transactions", r -> r.s().transactions).column("rows", r -> r.s().rows)
+            .column("db_ms", r -> r.s().dbMillis)
+            .column("db_ms_per_1k", r -> TableFormat.decimals(r.s().dbMillisPer1kEvents(), 3))
+            .column("p50_ms", r -> r.s().latencyPercentileMillis(50))
+            .column("p95_ms", r -> r.s().latencyPercentileMillis(95))
+            .column("p99_ms", r -> r.s().latencyPercentileMillis(99))
+            .column("max_ms", r -> r.s().maxLatencyMillis())
+            .column("slo_met", r -> r.s().meetsSlo(AbBenchmark.SLO_MILLIS))
+            .column("mean_ms", r -> TableFormat.decimals(
+                    r.s().latency.getTotalCount() == 0 ? 0.0 : r.s().latency.getMean(), 1));
+
+    static final TableFormat<BatchRow> BATCHES = TableFormat.<BatchRow>of()
+            .column("scenario", BatchRow::scenario).column("arm", b -> b.r().arm)
+            .column("shard", b -> b.r().shard).column("batch_id", b -> b.r().batchId)
+            .column("commit_time_ms", b -> b.r().commitTime).column("events", b -> b.r().events)
+            .column("rows", b -> b.r().rows).column("statements", b -> b.r().statements)
+            .column("write_ms", b -> b.r().writeMillis).column("oldest_ingest_ms", b -> b.r().oldestIngest)
+            .column("target_size", b -> b.r().targetSize >= 0 ? String.valueOf(b.r().targetSize) : "");
+
+    static final TableFormat<CdfRow> CDF = TableFormat.<CdfRow>of()
+            .column("scenario", CdfRow::scenario).column("arm", CdfRow::arm)
+            .column("percentile", CdfRow::percentile).column("latency_ms", CdfRow::latencyMillis);
+
+    static final TableFormat<TrafficRow> TRAFFIC = TableFormat.<TrafficRow>of()
+            .column("scenario", TrafficRow::scenario).column("second", TrafficRow::second)
+            .column("events", TrafficRow::events);
+
+    private final StringBuilder summaryCsv = new StringBuilder(SUMMARY.csvHeader());
+    private final StringBuilder intervalsCsv = new StringBuilder(INTERVALS.csvHeader());
+    private final StringBuilder batchesCsv = new StringBuilder(BATCHES.csvHeader());
+    private final StringBuilder cdfCsv = new StringBuilder(CDF.csvHeader());
+    private final StringBuilder trafficCsv = new StringBuilder(TRAFFIC.csvHeader());
+    private final StringBuilder printed = new StringBuilder();
+
+    /** The printed table of every scenario so far. */
+    String printed() {
+        return printed.toString();
+    }
+
+    void batch(String scenario, BatchReceipt r) {
+        batchesCsv.append(BATCHES.csvLine(new BatchRow(scenario, r)));
+    }
+
+    /** The events due in each second of the scenario's traffic. */
+    void traffic(String scenario, ClickstreamGenerator generator) {
+        TreeMap<Long, Long> perSecond = new TreeMap<>();
+        for (long i = 0; i < generator.totalEvents(); i++) {
+            perSecond.merge((generator.dueAt(i) - generator.startMillis()) / 1000, 1L, Long::sum);
+        }
+        perSecond.forEach((second, n) -> trafficCsv.append(TRAFFIC.csvLine(new TrafficRow(scenario, second, n))));
+    }
+
+    /** A scenario's table (printed) and its summary, latency CDF and interval rows. */
+    void scenario(String scenario, RunSummary summary, Map<String, Long> tuples, long xactCommits, long walBytes) {
+        CostModel cost = CostModel.defaults();
+        long sloMillis = AbBenchmark.SLO_MILLIS;
+        printed.append(String.format("%s (SLO p99 <= %d ms per 10-s interval; PostgreSQL: %,d commits, %,d WAL bytes "
+                + "for all arms)%n", scenario, sloMillis, xactCommits, walBytes));
+        printed.append(String.format("%-13s %9s %9s %12s %9s %9s %9s %9s %10s%n", "arm", "p50 ms", "p99 ms",
+                "SLO ivls", "tx/1k", "DBms/1k", "cost/1k", "tuples", "recovered"));
+        for (Map.Entry<String, ArmStats> e : summary.arms().entrySet()) {
+            String arm = e.getKey();
+            ArmStats s = e.getValue();
+            long[] slo = summary.sloIntervals(arm);
+            double txPer1k = s.events == 0 ? 0 : s.transactions * 1000.0 / s.events;
+            String recovered = recoveredAt(summary.intervals().get(arm), sloMillis);
+            printed.append(String.format(Locale.ROOT, "%-13s %9d %9d %12s %9.3f %9.2f %9.2f %9d %10s%n", arm,
+                    s.latencyPercentileMillis(50), s.latencyPercentileMillis(99), slo[0] + "/" + slo[1], txPer1k,
+                    s.dbMillisPer1kEvents(), s.costPer1kEvents(cost), tuples.getOrDefault(arm, 0L), recovered));
+            summaryCsv.append(SUMMARY.csvLine(new SummaryRow(scenario, arm, s, slo, xactCommits,
+                    tuples.getOrDefault(arm, 0L), walBytes)));
+            for (double pct : percentiles()) {
+                cdfCsv.append(CDF.csvLine(new CdfRow(scenario, arm, pct, s.latencyPercentileMillis(pct))));
+            }
+            for (Map.Entry<Long, ArmStats> i : summary.intervals().get(arm).entrySet()) {
+                intervalsCsv.append(INTERVALS.csvLine(new IntervalRow(scenario, arm, i.getKey(), i.getValue())));
+            }
+        }
+        printed.append('\n');
+    }
+
+    /** Seconds from the first interval until the SLO held in every later interval ("never" if it did not). */
+    static String recoveredAt(TreeMap<Long, ArmStats> intervals, long sloMillis) {
+        Long since = null;
+        for (Map.Entry<Long, ArmStats> e : intervals.descendingMap().entrySet()) {
+            if (!e.getValue().meetsSlo(sloMillis)) {
+                break;
+            }
+            since = e.getKey();
+        }
+        if (since == null) {
+            return "never";
+        }
+        return ((since - intervals.firstKey()) / 1000) + " s";
+    }
+
+    /** 0, 1, ..., 100 and 99.5, 99.9, 99.99, ascending. */
+    static double[] percentiles() {
+        double[] p = new double[104];
+        for (int i = 0; i <= 100; i++) {
+            p[i] = i;
+        }
+        p[101] = 99.5;
+        p[102] = 99.9;
+        p[103] = 99.99;
+        Arrays.sort(p);
+        return p;
+    }
+
+    void write(Path out, String serverVersion) throws IOException {
+        Files.writeString(out.resolve("ab_summary.csv"), summaryCsv);
+        Files.writeString(out.resolve("ab_intervals.csv"), intervalsCsv);
+        Files.writeString(out.resolve("ab_batches.csv"), batchesCsv);
+        Files.writeString(out.resolve("ab_latency_cdf.csv"), cdfCsv);
+        Files.writeString(out.resolve("ab_traffic.csv"), trafficCsv);
+        Files.writeString(out.resolve("ab_table.txt"), printed.toString());
+        Files.writeString(out.resolve("environment.json"), String.format(Locale.ROOT,
+                "{\"machine\": \"%s\", \"cores\": %d, \"java\": \"%s\", \"flink\": \"2.2.1\", \"postgresql\": \"%s\", "
+                        + "\"date\": \"%s\", \"synthetic\": false}%n",
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), serverVersion,
+                java.time.Instant.now()));
+    }
+}
