@@ -4,16 +4,18 @@ import io.dynbatch.triggers.FlushReason;
 import io.dynbatch.triggers.policy.AdaptivePolicy;
 import io.dynbatch.triggers.policy.AdaptivePolicyConfig;
 import io.dynbatch.triggers.policy.DecayedRate;
-import io.dynbatch.triggers.policy.FlushPlan;
+import io.dynbatch.triggers.policy.FlushDecider;
+import io.dynbatch.triggers.policy.FlushDecision;
 import io.dynbatch.triggers.policy.KeyLearning;
 import io.dynbatch.triggers.policy.PendingBatch;
 
 import java.util.function.LongSupplier;
 
 /**
- * The adaptive policy driven exactly as {@code AdaptiveBatchTrigger} drives it: re-plan on every
- * arrival, flush on the size cap or when the deadline has passed, otherwise keep one timer at the
- * planned deadline and move it when the plan moves by at least the timer tolerance; the sink's
+ * The adaptive policy driven exactly as {@code AdaptiveBatchTrigger} drives it, through the same
+ * decision step ({@link FlushDecider}): re-plan on every arrival, flush at the planned size or when
+ * the deadline has passed, otherwise keep one timer at the planned deadline and move it when the
+ * plan moves by at least the timer tolerance; the sink's
  * measured cost reaches the policy at the shard's next call after the commit (as feedback through
  * window state does in Flink); the subtask's writer load is an operator-local estimate fed by every
  * shard's feedback. No jitter (the shards' batches start at independent times anyway).
@@ -51,6 +53,7 @@ public record AdaptiveArm(AdaptivePolicyConfig config) implements Arm {
         private final AdaptivePolicyConfig config;
         private final LongSupplier clock;
         private final AdaptivePolicy policy;
+        private final FlushDecider decider;
         private final DecayedRate writerLoad;
         private final KeyLearning[] learning;
         private final long[] flushAtSize;
@@ -61,6 +64,7 @@ public record AdaptiveArm(AdaptivePolicyConfig config) implements Arm {
             this.config = config;
             this.clock = clock;
             this.policy = new AdaptivePolicy(config, clock);
+            this.decider = new FlushDecider(policy);
             this.writerLoad = policy.newWriterLoad();
             this.learning = new KeyLearning[shards];
             this.flushAtSize = new long[shards];
@@ -93,34 +97,22 @@ public record AdaptiveArm(AdaptivePolicyConfig config) implements Arm {
         public FlushReason afterAdd(int shard, SimBatch batch, long added, long ingestMillis) {
             long now = clock.getAsLong();
             KeyLearning k = learning(shard);
-            policy.onArrival(k, added, ingestMillis);
             PendingBatch b = batch.state();
-            FlushPlan plan = policy.plan(k, b, writerLoad.perMilli(now));
-            flushAtSize[shard] = plan.flushAtSize();
-            if (b.count() >= plan.flushAtSize()) {
-                policy.onFlush(k);
-                return FlushReason.SIZE;
+            FlushDecision d = decider.afterAdd(k, b, added, ingestMillis, writerLoad.perMilli(now), 0, now);
+            flushAtSize[shard] = d.plan().flushAtSize();
+            if (d.action() == FlushDecision.Action.ARM) {
+                b.setTimer(d.timerMillis(), d.bound());
             }
-            long due = plan.deadlineMillis();
-            if (due <= now) {
-                if (b.hasTimer() && now > b.timerMillis()) {
-                    policy.onTimerLag(k, now - b.timerMillis()); // the timer was due while the thread was busy
-                }
-                policy.onFlush(k);
-                return plan.bound().isHardCap() ? FlushReason.TIME : FlushReason.ADAPTIVE;
-            }
-            if (!b.hasTimer() || Math.abs(due - b.timerMillis()) >= config.timerToleranceMillis()) {
-                b.setTimer(due, plan.bound());
-            }
-            return null;
+            return reason(d);
         }
 
         @Override
         public FlushReason onTimer(int shard, SimBatch batch) {
-            KeyLearning k = learning(shard);
-            policy.onTimerLag(k, clock.getAsLong() - batch.state().timerMillis());
-            policy.onFlush(k);
-            return batch.state().timerBound().isHardCap() ? FlushReason.TIME : FlushReason.ADAPTIVE;
+            return reason(decider.onTimer(learning(shard), batch.state(), clock.getAsLong()));
+        }
+
+        private static FlushReason reason(FlushDecision d) {
+            return d.flushes() ? d.reason() : null;
         }
 
         @Override

@@ -57,6 +57,16 @@ public final class Comparison {
         });
     }
 
+    /** The scenarios compared, in order of first appearance. */
+    public List<String> scenarios() {
+        return results.stream().map(ArmResult::scenario).distinct().toList();
+    }
+
+    /** The comparison over the results of {@code scenarios} only. */
+    public Comparison only(List<String> scenarios) {
+        return new Comparison(results.stream().filter(r -> scenarios.contains(r.scenario())).toList());
+    }
+
     public Map<String, Totals> totals() {
         return totals;
     }

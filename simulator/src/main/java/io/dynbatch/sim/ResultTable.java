@@ -95,7 +95,8 @@ public final class ResultTable {
     public static String verdict(Comparison c, int scenarios) {
         StringBuilder sb = new StringBuilder();
         Comparison.Totals a = c.adaptive();
-        sb.append(String.format(Locale.ROOT, "%nAcross all scenarios (sums over S1-S4 / all their events):%n"));
+        sb.append(String.format(Locale.ROOT, "%nAcross %s (sums over them / all their events):%n",
+                String.join(", ", c.scenarios())));
         sb.append(String.format(Locale.ROOT, "%-22s %9s %8s %10s%n", "arm", "SLO met", "tx/1k", "dbms/1k"));
         for (Comparison.Totals t : c.totals().values()) {
             sb.append(String.format(Locale.ROOT, "%-22s %5d/%-3d %8.3f %10.2f%n", t.arm(), t.scenariosMet(),

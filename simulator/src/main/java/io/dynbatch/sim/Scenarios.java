@@ -3,7 +3,7 @@ package io.dynbatch.sim;
 import java.util.List;
 
 /**
- * The four scenarios of issue 4. Their constants come from the project's DESIGN notes, not from
+ * The five scenarios. Their constants come from the project's DESIGN notes, not from
  * the results: one subtask at 8k events/s (S1: 1.2k-12k), an SLO of 2 s, two shards per subtask
  * (DESIGN: keep shards per subtask to one or two; S4 has four so that one of them can take half),
  * 20 µs of operator time per event, and a sink that costs 25 ms per call (DESIGN's model slows to
@@ -24,6 +24,9 @@ import java.util.List;
  *       by cost.
  *   <li><b>S4 key skew</b>: 15 minutes at 8k events/s over four shards; shard 0 gets 50% of the
  *       traffic, the other three 1/6 each; upstream lag 100 ms.
+ *   <li><b>S5 upstream lag swings</b>: 15 minutes at 8k events/s; the consumer's lag swings
+ *       between 0 and 1.5 s and back every 90 s (cosine-shaped), so the budget left when an event
+ *       arrives swings between 2 s and 0.5 s.
  * </ul>
  */
 public final class Scenarios {
@@ -44,7 +47,7 @@ public final class Scenarios {
     private Scenarios() {}
 
     public static List<Scenario> all() {
-        return List.of(diurnal(), slowSink(), backlog(), keySkew());
+        return List.of(diurnal(), slowSink(), backlog(), keySkew(), lagSwings());
     }
 
     private static SinkModel sink(long seed) {
@@ -118,5 +121,25 @@ public final class Scenarios {
                 PER_EVENT_MILLIS,
                 SLO_MILLIS,
                 4);
+    }
+
+    /** Period of S5's lag swings. */
+    static final long LAG_SWING_PERIOD_MILLIS = 90_000;
+
+    /** S5: 15 minutes at 8k events/s, upstream lag swinging 0 -> 1.5 s -> 0 every 90 s. */
+    public static Scenario lagSwings() {
+        return new Scenario(
+                "S5",
+                "upstream lag swings: 8k ev/s, consumer lag 0 -> 1.5 s -> 0 every 90 s",
+                15 * MINUTE,
+                0,
+                TWO_EVEN,
+                t -> 8_000,
+                t -> 750 * (1 - Math.cos(2 * Math.PI * Math.floorMod(t, LAG_SWING_PERIOD_MILLIS)
+                        / LAG_SWING_PERIOD_MILLIS)),
+                sink(105),
+                PER_EVENT_MILLIS,
+                SLO_MILLIS,
+                5);
     }
 }

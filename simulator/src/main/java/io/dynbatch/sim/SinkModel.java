@@ -23,10 +23,11 @@ public final class SinkModel {
     private final long slowFromMillis;
     private final long slowUntilMillis;
     private final double slowFactor;
+    private final boolean ramp;
     private final long seed;
 
     private SinkModel(double perCallMillis, double perRowMillis, double distinctRowsPerShard, double noise,
-            long slowFromMillis, long slowUntilMillis, double slowFactor, long seed) {
+            long slowFromMillis, long slowUntilMillis, double slowFactor, boolean ramp, long seed) {
         if (!(perCallMillis >= 0 && perRowMillis >= 0 && distinctRowsPerShard > 0 && noise >= 0 && noise < 1
                 && slowFactor > 0)) {
             throw new IllegalArgumentException("bad sink model parameters");
@@ -38,19 +39,38 @@ public final class SinkModel {
         this.slowFromMillis = slowFromMillis;
         this.slowUntilMillis = slowUntilMillis;
         this.slowFactor = slowFactor;
+        this.ramp = ramp;
         this.seed = seed;
     }
 
     /** A sink of constant cost with +-{@code noise} (fraction) uniform noise per write. */
     public static SinkModel steady(double perCallMillis, double perRowMillis, double distinctRowsPerShard,
             double noise, long seed) {
-        return new SinkModel(perCallMillis, perRowMillis, distinctRowsPerShard, noise, 0, 0, 1, seed);
+        return new SinkModel(perCallMillis, perRowMillis, distinctRowsPerShard, noise, 0, 0, 1, false, seed);
     }
 
     /** This model, with both costs multiplied by {@code factor} for writes starting in {@code [from, until)}. */
     public SinkModel withSlowdown(long fromMillis, long untilMillis, double factor) {
         return new SinkModel(perCallMillis, perRowMillis, distinctRowsPerShard, noise, fromMillis, untilMillis,
-                factor, seed);
+                factor, false, seed);
+    }
+
+    /**
+     * This model, with both costs multiplied by a factor that grows linearly from 1 at {@code from}
+     * to {@code factor} at {@code until} and stays there (a database degrading under growing load).
+     */
+    public SinkModel withDegradation(long fromMillis, long untilMillis, double factor) {
+        return new SinkModel(perCallMillis, perRowMillis, distinctRowsPerShard, noise, fromMillis, untilMillis,
+                factor, true, seed);
+    }
+
+    /** The cost factor of a write starting at {@code atMillis}. */
+    double factorAt(double atMillis) {
+        if (ramp) {
+            double f = (atMillis - slowFromMillis) / Math.max(1, slowUntilMillis - slowFromMillis);
+            return 1 + (slowFactor - 1) * Math.max(0, Math.min(1, f));
+        }
+        return atMillis >= slowFromMillis && atMillis < slowUntilMillis ? slowFactor : 1.0;
     }
 
     /** Expected distinct rows of a batch of {@code elements} events of one shard. */
@@ -70,7 +90,7 @@ public final class SinkModel {
 
     /** Write time of {@code shard}'s {@code seq}-th batch of {@code elements} events, starting at {@code atMillis}. */
     public double writeMillis(int shard, double atMillis, long elements, long seq) {
-        double factor = atMillis >= slowFromMillis && atMillis < slowUntilMillis ? slowFactor : 1.0;
+        double factor = factorAt(atMillis);
         double u = unit(seed, shard, seq);
         return factor * (perCallMillis + perRowMillis * rows(elements)) * (1 + noise * (2 * u - 1));
     }
@@ -97,7 +117,7 @@ public final class SinkModel {
         String s = String.format(java.util.Locale.ROOT, "%.0f ms/call + %.3f ms/row, %.0f distinct rows/shard, +-%.0f%% noise",
                 perCallMillis, perRowMillis, distinctRowsPerShard, noise * 100);
         if (slowFactor != 1) {
-            s += String.format(java.util.Locale.ROOT, ", x%.1f from %d s to %d s", slowFactor, slowFromMillis / 1000,
+            s += String.format(java.util.Locale.ROOT, ramp ? ", x1 -> x%.1f from %d s to %d s" : ", x%.1f from %d s to %d s", slowFactor, slowFromMillis / 1000,
                     slowUntilMillis / 1000);
         }
         return s;

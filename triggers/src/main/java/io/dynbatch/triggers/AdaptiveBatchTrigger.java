@@ -3,7 +3,8 @@ package io.dynbatch.triggers;
 import io.dynbatch.triggers.policy.AdaptivePolicy;
 import io.dynbatch.triggers.policy.AdaptivePolicyConfig;
 import io.dynbatch.triggers.policy.DecayedRate;
-import io.dynbatch.triggers.policy.FlushPlan;
+import io.dynbatch.triggers.policy.FlushDecider;
+import io.dynbatch.triggers.policy.FlushDecision;
 import io.dynbatch.triggers.policy.KeyLearning;
 import io.dynbatch.triggers.policy.PendingBatch;
 
@@ -16,7 +17,8 @@ import java.util.Objects;
 
 /**
  * A batching {@link Trigger} that fires (FIRE_AND_PURGE) a window's pending batch when its {@link
- * AdaptivePolicy} says so: as late as still commits the batch's oldest element within the latency
+ * AdaptivePolicy} says so, through its one decision step ({@link FlushDecider}, which the simulator
+ * drives too): as late as still commits the batch's oldest element within the latency
  * SLO counted from its ingest time (its record timestamp, or its arrival without one), with the
  * fewest and largest writes the SLO and the writer allow; and always at {@code maxSize}, {@code
  * maxPendingBytes}, {@code maxDelay} after its first element, and at end of input ({@link
@@ -47,6 +49,7 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
     private final ValueStateDescriptor<Long> targetDesc = FlushTarget.descriptor();
 
     private transient AdaptivePolicy policy;
+    private transient FlushDecider decider;
     private transient DecayedRate writerLoad; // write time per ms of all keys here (not checkpointed)
     private transient AdaptiveTriggerState state;
     private transient AdaptiveTriggerMetrics metrics;
@@ -110,36 +113,31 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
                 state.writeBatch();
                 return TriggerResult.CONTINUE;
             }
-            return flush(FlushReason.SIZE, state.readLearning(ctx.getPartitionedState(learningDesc)), now, window, ctx);
+            KeyLearning learning = state.readLearning(ctx.getPartitionedState(learningDesc));
+            return flush(decider.atSizeCap(learning, now), window, ctx);
         }
         KeyLearning learning = state.readLearning(ctx.getPartitionedState(learningDesc));
         if (starts) {
             consumeFeedback(ctx, learning, now); // written right after a flush: only a new batch can find it
         }
-        policy.onArrivalAt(learning, 1, ingest, now);
         double load = writerLoad.perMilli(now);
-        FlushPlan plan = policy.planAt(learning, batch, load, now);
-        metrics.planned(plan, now, learning, load);
-        state.planned(now, plan.expectedSize());
-        if (batch.count() >= plan.flushAtSize()) {
-            return flush(FlushReason.SIZE, learning, now, window, ctx);
-        }
-        long due = jitter.timerFor(plan.deadlineMillis(), element);
-        if (due <= now) {
-            if (batch.hasTimer() && now > batch.timerMillis()) { // due while the thread was busy
-                policy.onTimerLag(learning, now - batch.timerMillis());
-            }
-            return flush(FlushReason.atDeadline(plan.bound()), learning, now, window, ctx);
+        long offset = jitter.offsetMillis(element);
+        FlushDecision decision = decider.afterAdd(learning, batch, 1, ingest, load,
+                deadline -> jitter.timerAt(deadline, offset), now);
+        metrics.planned(decision.plan(), now, learning, load);
+        state.planned(now, decision.plan().expectedSize());
+        if (decision.flushes()) {
+            return flush(decision, window, ctx);
         }
         state.writeLearning();
-        if (!batch.hasTimer()) {
-            ctx.registerEventTimeTimer(window.maxTimestamp());
-            ctx.registerProcessingTimeTimer(due);
-            batch.setTimer(due, plan.bound());
-        } else if (Math.abs(due - batch.timerMillis()) >= config.timerToleranceMillis()) {
-            ctx.deleteProcessingTimeTimer(batch.timerMillis());
-            ctx.registerProcessingTimeTimer(due);
-            batch.setTimer(due, plan.bound());
+        if (decision.action() == FlushDecision.Action.ARM) {
+            if (batch.hasTimer()) {
+                ctx.deleteProcessingTimeTimer(batch.timerMillis());
+            } else {
+                ctx.registerEventTimeTimer(window.maxTimestamp());
+            }
+            ctx.registerProcessingTimeTimer(decision.timerMillis());
+            batch.setTimer(decision.timerMillis(), decision.bound());
         }
         state.writeBatch();
         return TriggerResult.CONTINUE;
@@ -154,13 +152,12 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
         }
         KeyLearning learning = state.readLearning(ctx.getPartitionedState(learningDesc));
         consumeFeedback(ctx, learning, now);
-        policy.onTimerLag(learning, now - time);
-        return flush(FlushReason.atDeadline(batch.timerBound()), learning, now, window, ctx);
+        return flush(decider.onTimer(learning, batch, now), window, ctx);
     }
 
     @Override
     public TriggerResult onEventTime(long time, W window, TriggerContext ctx) throws Exception {
-        long now = begin(ctx);
+        begin(ctx);
         if (time != window.maxTimestamp() || state.readBatch(ctx.getPartitionedState(batchDesc)).isEmpty()) {
             return TriggerResult.CONTINUE;
         }
@@ -168,16 +165,17 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
             state.readLearning(ctx.getPartitionedState(learningDesc));
             state.writeLearning();
         }
-        return flush(FlushReason.END_OF_INPUT, null, now, window, ctx);
+        return flush(FlushReason.END_OF_INPUT, window, ctx);
     }
 
-    /** Fires the batch read last, ending the batch cycle in {@code learning} unless null. */
-    private TriggerResult flush(FlushReason reason, KeyLearning learning, long now, W window, TriggerContext ctx)
-            throws Exception {
-        if (learning != null) {
-            policy.onFlushAt(learning, now);
-            state.writeLearning();
-        }
+    /** Fires the batch read last as {@code decision} says (the decider ended the key's batch cycle). */
+    private TriggerResult flush(FlushDecision decision, W window, TriggerContext ctx) throws Exception {
+        state.writeLearning();
+        return flush(decision.reason(), window, ctx);
+    }
+
+    /** Fires the batch read last. */
+    private TriggerResult flush(FlushReason reason, W window, TriggerContext ctx) throws Exception {
         PendingBatch batch = state.batch();
         deleteTimers(batch, window, ctx);
         state.clearBatch();
@@ -211,6 +209,7 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
     private long begin(TriggerContext ctx) {
         if (policy == null) {
             policy = new AdaptivePolicy(config);
+            decider = new FlushDecider(policy);
             writerLoad = policy.newWriterLoad();
             state = new AdaptiveTriggerState(policy);
             metrics = new AdaptiveTriggerMetrics(ctx.getMetricGroup(), metricsScope);

@@ -20,7 +20,7 @@ public enum FlushReason {
     }
 
     /** Why a batch is flushed at a planned deadline set by {@code bound}: TIME for a hard cap, else ADAPTIVE. */
-    static FlushReason atDeadline(FlushPlan.Bound bound) {
+    public static FlushReason atDeadline(FlushPlan.Bound bound) {
         return bound.isHardCap() ? TIME : ADAPTIVE;
     }
 

@@ -54,7 +54,12 @@ public final class KeyJitter<T> implements Serializable {
 
     /** When to set the timer of {@code element}'s key for {@code deadline}: earlier by its offset, or aligned. */
     public long timerFor(long deadline, T element) throws Exception {
-        return gridMillis > 0 ? Math.floorDiv(deadline, gridMillis) * gridMillis : deadline - offsetMillis(element);
+        return timerAt(deadline, offsetMillis(element));
+    }
+
+    /** When to set a timer for {@code deadline}, given the key's {@link #offsetMillis} (0 when aligned). */
+    public long timerAt(long deadline, long keyOffsetMillis) {
+        return gridMillis > 0 ? Math.floorDiv(deadline, gridMillis) * gridMillis : deadline - keyOffsetMillis;
     }
 
     /** No jitter: every key gets offset 0. */

@@ -1,6 +1,6 @@
 package io.dynbatch.job.model;
 
-import io.dynbatch.job.batch.PendingBatch;
+import io.dynbatch.job.batch.CompactedBatch;
 
 import java.util.Map;
 
@@ -12,7 +12,7 @@ import java.util.Map;
 public class FiredBatch {
 
     /** The batch, compacted to rows. */
-    public PendingBatch batch;
+    public CompactedBatch batch;
     /** The key group of the window key (the committer's running totals are checkpointed by it). */
     public int keyGroup;
     /** The shard ({@code -1} if the key is not a shard). */

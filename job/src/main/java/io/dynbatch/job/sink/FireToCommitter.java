@@ -1,6 +1,6 @@
 package io.dynbatch.job.sink;
 
-import io.dynbatch.job.batch.PendingBatch;
+import io.dynbatch.job.batch.CompactedBatch;
 import io.dynbatch.job.model.ClickEvent;
 import io.dynbatch.job.model.FiredBatch;
 
@@ -79,7 +79,7 @@ public class FireToCommitter<K, W extends Window> extends ProcessWindowFunction<
     @Override
     public void process(K key, Context context, Iterable<ClickEvent> windowEvents, Collector<FiredBatch> out)
             throws Exception {
-        PendingBatch batch = PendingBatch.of(windowEvents); // the only pass over the batch's events
+        CompactedBatch batch = CompactedBatch.of(windowEvents); // the only pass over the batch's events
         long target = feedback.takeTarget(context.windowState());
         int shard = shardOfKey.shardOf(key);
         String keyLabel = shard >= 0 ? String.valueOf(shard) : "k" + Integer.toHexString(key.hashCode());

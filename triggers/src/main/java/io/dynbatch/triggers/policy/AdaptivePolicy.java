@@ -30,10 +30,13 @@ import java.util.function.LongSupplier;
  *       per-call cost can, by longer intervals. The key claims a share of the target proportional
  *       to its load, {@code share = u / (U - u_measured + u)} with {@code u} its own load
  *       (measured, or what the latency plan would cause if larger; when that plan is already in the
- *       past, what flushing now would cause, so that a batch born late does not claim the whole
- *       writer and start the spiral late, smaller batches, more calls, later still), and needs a batch cycle (from
- *       its previous flush to the next, so including the write during which the next batch's
- *       elements already queue up) of at least {@code T = a / (target * share - b r)}. While {@code U} is within the target this
+ *       past, what flushing now would cause), and needs a batch cycle (from its previous flush to
+ *       the next, so including the write during which the next batch's elements already queue up)
+ *       of at least {@code T = a / (target * share - b r)}. When the plan is in the past (the key
+ *       waited behind another key's write, or upstream), the batch instead waits for the {@code r T}
+ *       elements of such a cycle, or the time they take at rate {@code r}: flushing the few that
+ *       arrived would spend a call on them and start the spiral of late, smaller batches, more
+ *       calls, later still. While {@code U} is within the target this
  *       floor is below the latency plan and does nothing; once the writer is over its target every
  *       key lengthens its interval in proportion to its share (larger batches, not smaller, restore
  *       headroom), even at the cost of the SLO, because a saturated writer misses it anyway.
@@ -96,11 +99,7 @@ public final class AdaptivePolicy {
         });
     }
 
-    /**
-     * @param config settings
-     * @param clock current time in milliseconds (processing time for the trigger, simulated time in
-     *     the simulator)
-     */
+    /** A policy whose clock gives the current time in ms (processing or simulated time). */
     public AdaptivePolicy(AdaptivePolicyConfig config, LongSupplier clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -231,8 +230,8 @@ public final class AdaptivePolicy {
         double cycleStart = Double.isNaN(k.lastFlushMillis)
                 ? batch.firstArrivalMillis()
                 : Math.max(k.lastFlushMillis, batch.firstArrivalMillis() - config.maxDelayMillis());
-        double utilisationDeadline =
-                cycleStart + minInterval(k, cycleStart, now, rate, a, b, latencyDeadline, writerLoad);
+        double cycle = minInterval(k, cycleStart, now, rate, a, b, latencyDeadline, writerLoad);
+        double utilisationDeadline = cycleStart + cycle;
 
         double deadline;
         FlushPlan.Bound bound;
@@ -242,6 +241,14 @@ public final class AdaptivePolicy {
         } else {
             deadline = latencyDeadline;
             bound = FlushPlan.Bound.LATENCY;
+        }
+        if (deadline <= now && n < sizeCap) { // in the past: wait for the batch the writer affords
+            double affordable = Math.min(sizeCap, Math.ceil(rate * cycle));
+            if (n < affordable) {
+                sizeCap = (long) affordable;
+                deadline = now + (affordable - n) / rate;
+                bound = FlushPlan.Bound.UTILISATION;
+            }
         }
         if (deadline >= capDeadline) {
             deadline = capDeadline;

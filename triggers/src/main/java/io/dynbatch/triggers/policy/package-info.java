@@ -4,7 +4,8 @@
  * decides one key's flush deadline and size; it is built from {@link
  * io.dynbatch.triggers.policy.DecayedRate} (arrival rate, writer load), {@link
  * io.dynbatch.triggers.policy.SinkCostModel} (learned write cost) and {@link
- * io.dynbatch.triggers.policy.KeyLearning} (what is kept per key). The Flink trigger and the
- * simulator drive the very same classes.
+ * io.dynbatch.triggers.policy.KeyLearning} (what is kept per key). {@link
+ * io.dynbatch.triggers.policy.FlushDecider} is the one decision step (flush, arm a timer, keep) the
+ * Flink trigger and the simulator both call.
  */
 package io.dynbatch.triggers.policy;
