@@ -40,7 +40,8 @@ public final class ArrivalTrace {
         int shards = scenario.shards();
         long from = -scenario.backlogMillis();
         long to = scenario.durationMillis();
-        int capacity = (int) ((to - from) / TICK_MILLIS * shards);
+        // grown as needed: with many shards most (shard, tick) pairs are empty
+        int capacity = (int) Math.min((to - from) / TICK_MILLIS * shards, 1 << 20);
         long[] ingest = new long[capacity];
         double[] available = new double[capacity];
         int[] shardOf = new int[capacity];
@@ -52,6 +53,13 @@ public final class ArrivalTrace {
             for (int s = 0; s < shards; s++) {
                 int c = poisson(random, perTick * scenario.shardWeights()[s]);
                 if (c > 0) {
+                    if (n == ingest.length) {
+                        int grown = (int) Math.min(Integer.MAX_VALUE - 8, ingest.length * 2L);
+                        ingest = java.util.Arrays.copyOf(ingest, grown);
+                        available = java.util.Arrays.copyOf(available, grown);
+                        shardOf = java.util.Arrays.copyOf(shardOf, grown);
+                        counts = java.util.Arrays.copyOf(counts, grown);
+                    }
                     ingest[n] = t;
                     available[n] = t + lag;
                     shardOf[n] = s;

@@ -95,6 +95,41 @@ public final class SinkModel {
         return factor * (perCallMillis + perRowMillis * rows(elements)) * (1 + noise * (2 * u - 1));
     }
 
+    /**
+     * Write time of a subtask's {@code seq}-th group transaction, starting at {@code atMillis}, that
+     * writes {@code rows} rows in all (the sum of its shard batches' {@link #rows}): one call, every
+     * row. Its noise comes from a stream of its own, apart from every shard's.
+     */
+    public double groupWriteMillis(double atMillis, double rows, long seq) {
+        double factor = atMillis >= slowFromMillis && atMillis < slowUntilMillis ? slowFactor : 1.0;
+        double u = unit(seed, GROUP_NOISE_STREAM, seq);
+        return factor * (perCallMillis + perRowMillis * rows) * (1 + noise * (2 * u - 1));
+    }
+
+    /** As {@link #rowShare}, for a transaction of {@code rows} rows in all. */
+    public double rowShareOfRows(double rows) {
+        double rowCost = perRowMillis * rows;
+        double total = perCallMillis + rowCost;
+        return total == 0 ? 0 : rowCost / total;
+    }
+
+    /** The sink's distinct rows per shard ({@code D} of {@link #rows}). */
+    public double distinctRowsPerShard() {
+        return distinctRowsPerShard;
+    }
+
+    /**
+     * This model with {@code distinctRowsPerShard} instead (same costs, noise, slowdown and seed): the
+     * subtask's distinct rows spread over another number of shards.
+     */
+    public SinkModel withDistinctRowsPerShard(double distinctRowsPerShard) {
+        return new SinkModel(perCallMillis, perRowMillis, distinctRowsPerShard, noise, slowFromMillis, slowUntilMillis,
+                slowFactor, seed);
+    }
+
+    /** The noise stream of group transactions: no shard has this index. */
+    private static final int GROUP_NOISE_STREAM = -1;
+
     /** A uniform number in [0, 1) from a SplitMix64 hash of the arguments. */
     static double unit(long seed, int shard, long seq) {
         long z = seed * 0x9E3779B97F4A7C15L + shard * 0xC2B2AE3D27D4EB4FL + seq;

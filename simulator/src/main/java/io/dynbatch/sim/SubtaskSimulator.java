@@ -14,6 +14,10 @@ import java.util.Map;
  * (head-of-line blocking). A timer or event whose time has passed is handled as soon as the thread
  * is free.
  *
+ * <p>How flushed batches become transactions is the {@link CommitModel}: one per shard batch
+ * (default), or one per group of batches flushed together (group commit, optionally with the
+ * shards' timers aligned to a grid).
+ *
  * <p>Deterministic: no wall clock, no threads; the same scenario, trace and arm always give the same
  * result.
  */
@@ -21,10 +25,22 @@ public final class SubtaskSimulator {
 
     private final Scenario scenario;
     private final ArrivalTrace trace;
+    private final CommitModel commit;
 
+    /** One transaction per shard batch ({@link CommitModel#SHARD}). */
     public SubtaskSimulator(Scenario scenario, ArrivalTrace trace) {
+        this(scenario, trace, CommitModel.SHARD);
+    }
+
+    /** Batches turned into transactions as {@code commit} says (per shard batch, or grouped). */
+    public SubtaskSimulator(Scenario scenario, ArrivalTrace trace, CommitModel commit) {
         this.scenario = scenario;
         this.trace = trace;
+        this.commit = java.util.Objects.requireNonNull(commit, "commit");
+    }
+
+    public CommitModel commit() {
+        return commit;
     }
 
     /** Runs {@code arm} over the whole trace and until every batch is committed. */
@@ -44,6 +60,15 @@ public final class SubtaskSimulator {
         private long transactions;
         private double dbMillis;
         private double rowDbMillis;
+        private long groupWrites;
+        private final int[] members = new int[shards];
+        private final FlushReason[] memberReasons = new FlushReason[shards];
+        /** Group mode: the shard's arm declined an aligned (early) firing; its timer fires unaligned. */
+        private final boolean[] unaligned = new boolean[shards];
+        /** The earliest timer, kept between events: any flush or firing marks it stale. */
+        private int nextTimerShard = -1;
+        private long nextTimerDue = Long.MAX_VALUE;
+        private boolean timerStale = true;
 
         Run(Arm arm) {
             this.arm = arm;
@@ -57,14 +82,11 @@ public final class SubtaskSimulator {
         ArmResult execute() {
             int next = 0;
             while (true) {
-                int timerShard = -1;
-                long timerDue = Long.MAX_VALUE;
-                for (int s = 0; s < shards; s++) {
-                    if (batches[s].state().hasTimer() && batches[s].state().timerMillis() < timerDue) {
-                        timerDue = batches[s].state().timerMillis();
-                        timerShard = s;
-                    }
+                if (timerStale) {
+                    findNextTimer();
                 }
+                int timerShard = nextTimerShard;
+                long timerDue = nextTimerDue;
                 double available = next < trace.size() ? trace.availableMillis(next) : Double.POSITIVE_INFINITY;
                 if (timerShard < 0 && next >= trace.size()) {
                     break;
@@ -72,15 +94,31 @@ public final class SubtaskSimulator {
                 if (timerShard >= 0 && timerDue <= available) {
                     now = Math.max(now, timerDue);
                     fireTimer(timerShard);
+                    timerStale = true;
                 } else {
                     now = Math.max(now, available);
-                    process(trace.shard(next), trace.ingestMillis(next), trace.count(next));
+                    int shard = trace.shard(next);
+                    process(shard, trace.ingestMillis(next), trace.count(next));
+                    timerMoved(shard);
                     next++;
                 }
             }
-            for (int s = 0; s < shards; s++) {
-                if (batches[s].count() > 0) {
-                    flush(s, FlushReason.END_OF_INPUT);
+            if (commit.isGroup()) {
+                int n = 0;
+                for (int s = 0; s < shards; s++) {
+                    if (batches[s].count() > 0) {
+                        members[n] = s;
+                        memberReasons[n++] = FlushReason.END_OF_INPUT;
+                    }
+                }
+                if (n > 0) {
+                    flushGroup(n);
+                }
+            } else {
+                for (int s = 0; s < shards; s++) {
+                    if (batches[s].count() > 0) {
+                        flush(s, FlushReason.END_OF_INPUT);
+                    }
                 }
             }
             long heldFrom = latency.sloHeldFromMillis();
@@ -103,7 +141,9 @@ public final class SubtaskSimulator {
                 batch.add(take, ingest, 0, nowMillis);
                 remaining -= take;
                 FlushReason reason = decisions.afterAdd(shard, batch, take, ingest);
-                if (reason != null) {
+                if (reason != null && commit.isGroup()) {
+                    groupRound(shard, reason);
+                } else if (reason != null) {
                     flush(shard, reason);
                 } else if (!batch.state().hasTimer()) {
                     throw new IllegalStateException(arm.name() + " left a batch of shard " + shard + " without a timer");
@@ -111,14 +151,121 @@ public final class SubtaskSimulator {
             }
         }
 
+        /** The earliest timer (the lowest shard among equals), by a scan of all shards. */
+        private void findNextTimer() {
+            nextTimerShard = -1;
+            nextTimerDue = Long.MAX_VALUE;
+            for (int s = 0; s < shards; s++) {
+                if (batches[s].state().hasTimer() && fireMillis(s) < nextTimerDue) {
+                    nextTimerDue = fireMillis(s);
+                    nextTimerShard = s;
+                }
+            }
+            timerStale = false;
+        }
+
+        /** Only {@code shard}'s timer may have changed (arrivals, no flush): the earliest, updated without a scan. */
+        private void timerMoved(int shard) {
+            if (timerStale) {
+                return;
+            }
+            if (shard == nextTimerShard) {
+                timerStale = true;
+                return;
+            }
+            if (batches[shard].state().hasTimer()) {
+                long due = fireMillis(shard);
+                if (due < nextTimerDue || (due == nextTimerDue && shard < nextTimerShard)) {
+                    nextTimerDue = due;
+                    nextTimerShard = shard;
+                }
+            }
+        }
+
+        /** When {@code shard}'s timer fires (its set time, aligned to the grid in group mode). */
+        private long fireMillis(int shard) {
+            long timer = batches[shard].state().timerMillis();
+            return unaligned[shard] ? timer : commit.fireMillis(timer);
+        }
+
         private void fireTimer(int shard) {
             FlushReason reason = decisions.onTimer(shard, batches[shard]);
-            if (reason != null) {
+            if (commit.isGroup()) {
+                groupRound(shard, reason);
+            } else if (reason != null) {
                 flush(shard, reason);
             }
         }
 
+        /**
+         * Group mode: {@code shard} flushes for {@code reason} (or, if null, its timer re-armed); every
+         * other shard whose timer is due by now, or within the join window after now, fires in the
+         * same round, and all batches flushed in it are written in one transaction.
+         */
+        private void groupRound(int shard, FlushReason reason) {
+            int n = 0;
+            if (reason != null) {
+                members[n] = shard;
+                memberReasons[n++] = reason;
+            } else {
+                unaligned[shard] = true;
+            }
+            double joinUntil = now + commit.joinMillis();
+            for (int s = 0; s < shards; s++) {
+                if (s != shard && batches[s].count() > 0 && batches[s].state().hasTimer() && fireMillis(s) <= joinUntil) {
+                    boolean due = fireMillis(s) <= now;
+                    FlushReason r = decisions.onTimer(s, batches[s]);
+                    if (r != null) {
+                        members[n] = s;
+                        memberReasons[n++] = r;
+                    } else if (due) {
+                        unaligned[s] = true;
+                    }
+                }
+            }
+            if (n > 0) {
+                flushGroup(n);
+            }
+        }
+
+        /**
+         * Writes the batches of {@code members[0..n)} in one transaction: one call plus all their
+         * rows. Every event commits when the transaction does; each shard is told its share of the
+         * write time by {@code rows + 1}.
+         */
+        private void flushGroup(int n) {
+            timerStale = true;
+            SinkModel sink = scenario.sink();
+            long[] sizes = new long[n];
+            double[] rows = new double[n];
+            double totalRows = 0;
+            for (int i = 0; i < n; i++) {
+                sizes[i] = batches[members[i]].count();
+                rows[i] = sink.rows(sizes[i]);
+                totalRows += rows[i];
+            }
+            double write = sink.groupWriteMillis(now, totalRows, groupWrites++);
+            double commitAt = now + write;
+            for (int i = 0; i < n; i++) {
+                SimBatch batch = batches[members[i]];
+                for (int g = 0; g < batch.groups(); g++) {
+                    latency.record(batch.groupIngest(g), commitAt, batch.groupCount(g));
+                }
+                flushes.merge(memberReasons[i], 1L, Long::sum);
+                batch.reset();
+                unaligned[members[i]] = false;
+            }
+            now = commitAt;
+            transactions++;
+            dbMillis += write;
+            rowDbMillis += write * sink.rowShareOfRows(totalRows);
+            for (int i = 0; i < n; i++) {
+                decisions.onCommitted(members[i], sizes[i], write * (rows[i] + 1) / (totalRows + n));
+            }
+        }
+
         private void flush(int shard, FlushReason reason) {
+            timerStale = true;
             SimBatch batch = batches[shard];
             long size = batch.count();
             double write = scenario.sink().writeMillis(shard, now, size, writes[shard]++);

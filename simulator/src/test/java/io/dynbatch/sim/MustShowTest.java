@@ -114,6 +114,11 @@ class MustShowTest {
     }
 
     @Test
+    void theShardsTablesMainStaticArmIsTheCheapestStaticSettingThatMeetsTheSloEverywhere() {
+        assertThat(comparison.cheapestStaticByTransactions().orElseThrow().arm()).isEqualTo(ShardsTable.MAIN_STATIC.name());
+    }
+
+    @Test
     void adaptiveIsOnTheParetoFrontierOfEveryScenarioButS2() {
         Map<String, List<ArmResult>> byScenario =
                 results.stream().collect(Collectors.groupingBy(ArmResult::scenario));
