@@ -124,7 +124,7 @@ public final class SinkModel {
      */
     public SinkModel withDistinctRowsPerShard(double distinctRowsPerShard) {
         return new SinkModel(perCallMillis, perRowMillis, distinctRowsPerShard, noise, slowFromMillis, slowUntilMillis,
-                slowFactor, seed);
+                slowFactor, ramp, seed);
     }
 
     /** The noise stream of group transactions: no shard has this index. */
