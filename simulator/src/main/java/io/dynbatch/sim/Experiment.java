@@ -4,6 +4,7 @@ import io.dynbatch.triggers.policy.AdaptivePolicyConfig;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,22 +53,31 @@ public final class Experiment {
 
     /** Runs {@code arms} on {@code scenarios}. */
     public static List<ArmResult> run(List<Scenario> scenarios, List<Arm> arms, int threads) {
+        List<Callable<ArmResult>> runs = new ArrayList<>();
+        for (Scenario scenario : scenarios) {
+            ArrivalTrace trace = ArrivalTrace.generate(scenario);
+            SubtaskSimulator simulator = new SubtaskSimulator(scenario, trace);
+            for (Arm arm : arms) {
+                runs.add(() -> simulator.run(arm));
+            }
+        }
+        return inParallel(runs, threads, "sim");
+    }
+
+    /** Runs {@code tasks} on {@code threads} daemon threads; their results in the order of the tasks. */
+    static <T> List<T> inParallel(List<Callable<T>> tasks, int threads, String threadName) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
-            Thread t = new Thread(r, "sim");
+            Thread t = new Thread(r, threadName);
             t.setDaemon(true);
             return t;
         });
         try {
-            List<Future<ArmResult>> futures = new ArrayList<>();
-            for (Scenario scenario : scenarios) {
-                ArrivalTrace trace = ArrivalTrace.generate(scenario);
-                SubtaskSimulator simulator = new SubtaskSimulator(scenario, trace);
-                for (Arm arm : arms) {
-                    futures.add(pool.submit(() -> simulator.run(arm)));
-                }
+            List<Future<T>> futures = new ArrayList<>();
+            for (Callable<T> task : tasks) {
+                futures.add(pool.submit(task));
             }
-            List<ArmResult> results = new ArrayList<>();
-            for (Future<ArmResult> f : futures) {
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
                 results.add(f.get());
             }
             return results;

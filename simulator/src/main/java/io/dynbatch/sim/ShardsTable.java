@@ -8,10 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 
 /**
  * Many shards on one subtask, written per shard or with group commit: S1's traffic (one subtask,
@@ -90,36 +87,20 @@ public final class ShardsTable {
     }
 
     private static List<Row> runAll(int[] shardCounts, List<Arm> arms, List<CommitModel> commits, int threads) {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
-            Thread t = new Thread(r, "sim-shards");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Row> rows = new ArrayList<>();
-            for (int n : shardCounts) {
-                Scenario scenario = diurnal(n);
-                ArrivalTrace trace = ArrivalTrace.generate(scenario);
-                List<Future<Row>> futures = new ArrayList<>();
-                for (Arm arm : arms) {
-                    for (CommitModel commit : commits) {
-                        SubtaskSimulator sim = new SubtaskSimulator(scenario, trace, commit);
-                        futures.add(pool.submit(() -> new Row(n, arm.kind(), commit, sim.run(arm))));
-                    }
-                }
-                for (Future<Row> f : futures) {
-                    rows.add(f.get());
+        List<Row> rows = new ArrayList<>();
+        for (int n : shardCounts) { // one shard count at a time: its trace is large at 128 shards
+            Scenario scenario = diurnal(n);
+            ArrivalTrace trace = ArrivalTrace.generate(scenario);
+            List<Callable<Row>> runs = new ArrayList<>();
+            for (Arm arm : arms) {
+                for (CommitModel commit : commits) {
+                    SubtaskSimulator sim = new SubtaskSimulator(scenario, trace, commit);
+                    runs.add(() -> new Row(n, arm.kind(), commit, sim.run(arm)));
                 }
             }
-            return rows;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
+            rows.addAll(Experiment.inParallel(runs, threads, "sim-shards"));
         }
+        return rows;
     }
 
     /** The row of {@code shards}, {@code arm} (adaptive or static) and {@code commit} (shard or group). */
