@@ -51,6 +51,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * --arms tumbling_1min,builtin,static,adaptive
  * --batch-size N         the static and built-in arms' size limit (default 5000)
  * --batch-delay D        their delay (default 1s; e.g. 1500ms for one closer to the SLO)
+ * --commit MODE          group (default: a subtask's batches that fire together in one transaction) or shard
+ * --commit-grid D        group commit: the grid the shards' deadlines are aligned to (default: the job's)
  * --jdbc-url URL         PostgreSQL (default jdbc:postgresql://127.0.0.1:5432/test, user postgres)
  * </pre>
  */
@@ -64,6 +66,8 @@ public final class AbBenchmark {
     private final String arms;
     private final String batchSize;
     private final String batchDelay;
+    private String commit = "group";
+    private String commitGrid;
     private final AbResults results = new AbResults();
 
     private AbBenchmark(String url, String arms, String batchSize, String batchDelay) {
@@ -82,6 +86,8 @@ public final class AbBenchmark {
         Files.createDirectories(out);
         AbBenchmark bench = new AbBenchmark(url, p.get("arms", DEFAULT_ARMS), p.get("batch-size", "5000"),
                 p.get("batch-delay", "1s"));
+        bench.commit = p.get("commit", "group");
+        bench.commitGrid = p.get("commit-grid", null);
         try (LocalCluster cluster = LocalCluster.start(2, "8081-8099")) {
             System.out.println("Flink web UI: http://localhost:" + cluster.restAddress().getPort());
             for (String scenario : scenarios) {
@@ -101,13 +107,16 @@ public final class AbBenchmark {
                 "--dead-letter-table", "bench_dead_letters", "--report-table", "bench_ab_report", "--arms", arms,
                 "--ab-mode", "shadow", "--parallelism", "2", "--shards", "4", "--events", String.valueOf(events),
                 "--duration", seconds + "s", "--bursts", "4", "--slo", "2s", "--batch-size", batchSize,
-                "--batch-delay", batchDelay, "--checkpoint-interval", "10s", "--start-delay", "3s"));
+                "--batch-delay", batchDelay, "--checkpoint-interval", "10s", "--start-delay", "3s", "--commit", commit));
         long startOffset = 3_000;
         if (scenario.startsWith("S3")) {
             startOffset = -60_000; // the first minute of traffic is already due: a backlog
         }
         if (scenario.startsWith("S4")) {
             args.addAll(List.of("--hot-share", "0.5"));
+        }
+        if (commitGrid != null) {
+            args.addAll(List.of("--commit-grid", commitGrid));
         }
         JobOptions options = JobOptions.fromArgs(args.toArray(new String[0]));
         DatabaseSettings database = AbDatabase.settings(url, options.table());
