@@ -53,6 +53,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * --batch-delay D        their delay (default 1s; e.g. 1500ms for one closer to the SLO)
  * --commit MODE          group (default: a subtask's batches that fire together in one transaction) or shard
  * --commit-grid D        group commit: the grid the shards' deadlines are aligned to (default: the job's)
+ * --shards N             write shards (default 4)
  * --jdbc-url URL         PostgreSQL (default jdbc:postgresql://127.0.0.1:5432/test, user postgres)
  * </pre>
  */
@@ -68,6 +69,7 @@ public final class AbBenchmark {
     private final String batchDelay;
     private String commit = "group";
     private String commitGrid;
+    private String shards = "4";
     private final AbResults results = new AbResults();
 
     private AbBenchmark(String url, String arms, String batchSize, String batchDelay) {
@@ -88,6 +90,7 @@ public final class AbBenchmark {
                 p.get("batch-delay", "1s"));
         bench.commit = p.get("commit", "group");
         bench.commitGrid = p.get("commit-grid", null);
+        bench.shards = p.get("shards", "4");
         try (LocalCluster cluster = LocalCluster.start(2, "8081-8099")) {
             System.out.println("Flink web UI: http://localhost:" + cluster.restAddress().getPort());
             for (String scenario : scenarios) {
@@ -105,7 +108,7 @@ public final class AbBenchmark {
         long events = Math.round(360_000 * scale);
         List<String> args = new ArrayList<>(List.of("--jdbc-url", url, "--table", "bench_" + scenario.toLowerCase(Locale.ROOT),
                 "--dead-letter-table", "bench_dead_letters", "--report-table", "bench_ab_report", "--arms", arms,
-                "--ab-mode", "shadow", "--parallelism", "2", "--shards", "4", "--events", String.valueOf(events),
+                "--ab-mode", "shadow", "--parallelism", "2", "--shards", shards, "--events", String.valueOf(events),
                 "--duration", seconds + "s", "--bursts", "4", "--slo", "2s", "--batch-size", batchSize,
                 "--batch-delay", batchDelay, "--checkpoint-interval", "10s", "--start-delay", "3s", "--commit", commit));
         long startOffset = 3_000;
