@@ -82,7 +82,7 @@ public final class ArmPipelines {
                     .name(name)
                     .uid(name)
                     .transform(commit, TypeInformation.of(BatchReceipt.class), new GroupCommitOperator(arm.label(),
-                            database, options.retryPolicy(), options.allowedLateness().toMillis(), false, connections))
+                            database, options.retryPolicy(), options.allowedLateness().toMillis(), connections))
                     .name(commit)
                     .uid(commit);
         }

@@ -7,7 +7,8 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
  * The write path's metrics of one arm and subtask ({@code dynbatch.arm.<arm>.*}): events and rows
- * written, transactions, retries, rows refused, database time and its distribution per commit.
+ * written, transactions, retries, rows refused, database time and its distribution per commit,
+ * commits (groups), row totals pruned, and the outage gauges of its transactions.
  */
 final class CommitMetrics {
 
@@ -18,8 +19,10 @@ final class CommitMetrics {
     private final Counter dbMillis;
     private final Histogram writeMillis;
     private final Counter rejectedRows;
+    private final Counter commitGroups;
+    private final Counter prunedRows;
 
-    CommitMetrics(MetricGroup group) {
+    CommitMetrics(MetricGroup group, RetryingTransactions writes) {
         eventsWritten = group.counter("eventsWritten");
         rowsWritten = group.counter("rowsWritten");
         transactions = group.counter("transactions");
@@ -27,10 +30,13 @@ final class CommitMetrics {
         dbMillis = group.counter("dbMillis");
         writeMillis = group.histogram("writeMillis", new DescriptiveStatisticsHistogram(1024));
         rejectedRows = group.counter("rejectedRows");
+        commitGroups = group.counter("commitGroups");
+        prunedRows = group.counter("prunedRows");
+        OutageGauges.register(group, writes);
     }
 
-    /** Counts one commit. */
-    void record(BatchCommitter.Result result) {
+    /** Counts one commit (of a group or a single batch) and the row totals pruned after it. */
+    void record(BatchCommitter.Result result, int pruned) {
         long tookMillis = result.tookNanos / 1_000_000;
         eventsWritten.inc(result.eventsWritten);
         rowsWritten.inc(result.rowsWritten);
@@ -39,5 +45,7 @@ final class CommitMetrics {
         rejectedRows.inc(result.outcome.rejected.size());
         dbMillis.inc(tookMillis);
         writeMillis.update(tookMillis);
+        commitGroups.inc();
+        prunedRows.inc(pruned);
     }
 }

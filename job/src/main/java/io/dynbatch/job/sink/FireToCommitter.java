@@ -8,9 +8,6 @@ import io.dynbatch.triggers.BatchFeedback;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RuntimeContext;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
@@ -37,9 +34,8 @@ public class FireToCommitter<K, W extends Window> extends ProcessWindowFunction<
     private final String arm;
     private final FlushToDatabase.ShardOfKey<K> shardOfKey;
     private final BatchFeedback feedback;
-    private final ValueStateDescriptor<Long> batchSeqDesc = new ValueStateDescriptor<>("batch-seq", Types.LONG);
 
-    private transient ValueState<Long> batchSeq;
+    private transient BatchSequence batchIds;
     private transient KeyedRowTotalsMigration earlierLayout;
     private transient String task;
     private transient CommitFeedback charges;
@@ -64,7 +60,7 @@ public class FireToCommitter<K, W extends Window> extends ProcessWindowFunction<
 
     @Override
     public void open(OpenContext openContext) {
-        batchSeq = getRuntimeContext().getState(batchSeqDesc);
+        batchIds = new BatchSequence(getRuntimeContext());
         maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
         task = taskOf(getRuntimeContext(), arm);
         charges = CommitFeedback.of(task);
@@ -82,7 +78,7 @@ public class FireToCommitter<K, W extends Window> extends ProcessWindowFunction<
         CompactedBatch batch = CompactedBatch.of(windowEvents); // the only pass over the batch's events
         long target = feedback.takeTarget(context.windowState());
         int shard = shardOfKey.shardOf(key);
-        String keyLabel = shard >= 0 ? String.valueOf(shard) : "k" + Integer.toHexString(key.hashCode());
+        String keyLabel = BatchSequence.label(shard, key);
         CommitFeedback.Charge charged = charges.take(keyLabel);
         if (charged != null) {
             feedback.record(context.windowState(), charged.events, Duration.ofNanos(charged.nanos));
@@ -90,15 +86,12 @@ public class FireToCommitter<K, W extends Window> extends ProcessWindowFunction<
         if (batch.events == 0) {
             return;
         }
-        long seq = batchSeq.value() == null ? 1 : batchSeq.value() + 1;
-        batchSeq.update(seq);
-
         FiredBatch fired = new FiredBatch();
         fired.batch = batch;
         fired.keyGroup = KeyGroupRangeAssignment.assignToKeyGroup(key, maxParallelism);
         fired.shard = shard;
         fired.keyLabel = keyLabel;
-        fired.batchId = keyLabel + "-" + seq;
+        fired.batchId = batchIds.nextId(keyLabel);
         fired.targetSize = target;
         KeyedRowTotalsMigration.Carried carried = earlierLayout.takeCurrentKey(key);
         if (carried != null) {

@@ -8,12 +8,7 @@ import io.dynbatch.job.model.DeadLetter;
 import io.dynbatch.triggers.BatchFeedback;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.jdbc.datasource.connections.SimpleJdbcConnectionProvider;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -24,7 +19,6 @@ import org.apache.flink.util.OutputTag;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes each flushed batch of one shard to the totals table in ONE transaction and emits a {@link
@@ -84,20 +78,14 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
     private final BatchFeedback feedback;
     private ConnectionSource connectionSource = DATABASE;
 
-    private final ValueStateDescriptor<Long> batchSeqDesc = new ValueStateDescriptor<>("batch-seq", Types.LONG);
-
     /** Rows the database refused permanently (after bisection), one dead letter per row. */
     public static final OutputTag<DeadLetter> REJECTED_ROWS = new OutputTag<>("rejected-rows") {};
 
-    private transient ResilientBatchWriter.Connections connections;
-    private transient ResilientBatchWriter writer;
+    private transient CommitPath commits;
     private final long allowedLatenessMillis;
     private transient RowTotals totals;
     private transient KeyedRowTotalsMigration earlierLayout;
-    private transient Counter prunedRows;
-    private transient ValueState<Long> batchSeq;
-    private transient BatchCommitter committer;
-    private transient CommitMetrics metrics;
+    private transient BatchSequence batchIds;
 
     /**
      * @param feedback the handle of the trigger that fires this function ({@code BatchFeedback.of(trigger)}):
@@ -137,16 +125,8 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
 
     @Override
     public void open(OpenContext openContext) {
-        connections = connectionSource.open(database);
-        writer = new ResilientBatchWriter(new TotalsTable(database.totalsTable()), connections,
-                retryPolicy, retryPolicy.newCircuitBreaker(System::currentTimeMillis), Thread::sleep,
-                () -> ThreadLocalRandom.current().nextDouble());
-        batchSeq = getRuntimeContext().getState(batchSeqDesc);
-        committer = new BatchCommitter(arm, writer::write, System::currentTimeMillis);
-        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("dynbatch").addGroup("arm", arm);
-        metrics = new CommitMetrics(group);
-        prunedRows = group.counter("prunedRows");
-        OutageGauges.register(group, writer.transactions());
+        commits = new CommitPath(arm, database, retryPolicy, connectionSource, getRuntimeContext().getMetricGroup());
+        batchIds = new BatchSequence(getRuntimeContext());
     }
 
     @Override
@@ -160,27 +140,24 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
         }
         int keyGroup = totals.keyGroupOf(key);
         earlierLayout.moveCurrentKey(key, keyGroup, totals);
-        long seq = batchSeq.value() == null ? 1 : batchSeq.value() + 1;
-        batchSeq.update(seq);
         int shard = shardOfKey.shardOf(key);
-        String keyLabel = shard >= 0 ? String.valueOf(shard) : "k" + Integer.toHexString(key.hashCode());
+        String batchId = batchIds.nextId(BatchSequence.label(shard, key));
 
-        BatchCommitter.Result result = committer.commit(
-                List.of(new BatchCommitter.ShardBatch(batch, keyGroup, shard, keyLabel + "-" + seq, target)), totals);
+        BatchCommitter.Result result = commits.commit(
+                List.of(new BatchCommitter.ShardBatch(batch, keyGroup, shard, batchId, target)), totals,
+                context.currentWatermark());
         feedback.record(context.windowState(), batch.events, Duration.ofNanos(result.attributedNanos[0]));
         for (DeadLetter letter : result.deadLetters) {
             context.output(REJECTED_ROWS, letter);
         }
-        prunedRows.inc(totals.pruneClosedRows(context.currentWatermark()));
-        metrics.record(result);
         result.receipts.forEach(out::collect);
     }
 
     /** Closes the connection; never throws (a task failing or cancelled in an outage closes cleanly). */
     @Override
     public void close() {
-        if (connections != null) {
-            connections.reset();
+        if (commits != null) {
+            commits.close();
         }
     }
 }

@@ -4,8 +4,6 @@ import io.dynbatch.job.model.BatchReceipt;
 import io.dynbatch.job.model.DeadLetter;
 import io.dynbatch.job.model.FiredBatch;
 
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -17,7 +15,6 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A subtask's committer: the shard batches its window function fires are written here, those that
@@ -27,8 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>When a group is written: a batch arriving registers a processing-time timer for "now", which
  * runs after the task's current mailbox action, so every batch fired in the same timer round (all
- * timers due at once) or the same pass is in the group; in {@code perShard} mode every batch is
- * written as it arrives. Nothing stays buffered across a checkpoint barrier ({@link
+ * timers due at once) or the same pass is in the group. Nothing stays buffered across a checkpoint barrier ({@link
  * #prepareSnapshotPreBarrier}), a watermark (the receipts keep their order with it) or the end of
  * input: a batch handed over is committed before the checkpoint that no longer holds it in window
  * state, so a failure between a firing and its commit replays the batch from the checkpoint.
@@ -47,34 +43,26 @@ public class GroupCommitOperator extends AbstractStreamOperator<BatchReceipt>
     private final DatabaseSettings database;
     private final RetryPolicy retryPolicy;
     private final long allowedLatenessMillis;
-    private final boolean perShard;
     private final FlushToDatabase.ConnectionSource connectionSource;
 
     private transient RowTotals totals;
-    private transient ResilientBatchWriter.Connections connections;
-    private transient BatchCommitter committer;
-    private transient CommitMetrics metrics;
-    private transient Counter prunedRows;
-    private transient Counter groups;
-    private transient List<BatchCommitter.ShardBatch> pending;
-    private transient List<String> pendingKeys;
+    private transient CommitPath commits;
+    private transient List<FiredBatch> pending;
     private transient boolean flushScheduled;
     private transient long watermark;
     private transient String task;
     private transient CommitFeedback charges;
 
     /**
-     * @param perShard write each batch in its own transaction (no grouping)
      * @param allowedLatenessMillis row totals of minutes closed before {@code watermark -
      *     allowedLateness} are pruned (the late-event router uses the same bound)
      */
     public GroupCommitOperator(String arm, DatabaseSettings database, RetryPolicy retryPolicy,
-            long allowedLatenessMillis, boolean perShard, FlushToDatabase.ConnectionSource connections) {
+            long allowedLatenessMillis, FlushToDatabase.ConnectionSource connections) {
         this.arm = Objects.requireNonNull(arm, "arm");
         this.database = Objects.requireNonNull(database, "database");
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
         this.allowedLatenessMillis = allowedLatenessMillis;
-        this.perShard = perShard;
         this.connectionSource = Objects.requireNonNull(connections, "connections");
     }
 
@@ -88,18 +76,8 @@ public class GroupCommitOperator extends AbstractStreamOperator<BatchReceipt>
     @Override
     public void open() throws Exception {
         super.open();
-        connections = connectionSource.open(database);
-        ResilientBatchWriter writer = new ResilientBatchWriter(new TotalsTable(database.totalsTable()), connections,
-                retryPolicy, retryPolicy.newCircuitBreaker(System::currentTimeMillis), Thread::sleep,
-                () -> ThreadLocalRandom.current().nextDouble());
-        committer = new BatchCommitter(arm, writer::write, System::currentTimeMillis);
-        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("dynbatch").addGroup("arm", arm);
-        metrics = new CommitMetrics(group);
-        prunedRows = group.counter("prunedRows");
-        groups = group.counter("commitGroups");
-        OutageGauges.register(group, writer.transactions());
+        commits = new CommitPath(arm, database, retryPolicy, connectionSource, getRuntimeContext().getMetricGroup());
         pending = new ArrayList<>();
-        pendingKeys = new ArrayList<>();
         watermark = Long.MIN_VALUE;
         task = FireToCommitter.taskOf(getRuntimeContext(), arm);
         charges = CommitFeedback.of(task);
@@ -112,12 +90,8 @@ public class GroupCommitOperator extends AbstractStreamOperator<BatchReceipt>
             fired.carriedTotals.forEach((row, total) -> totals.put(fired.keyGroup, row, total));
             totals.raiseHorizon(fired.keyGroup, fired.carriedHorizon);
         }
-        pending.add(new BatchCommitter.ShardBatch(fired.batch, fired.keyGroup, fired.shard, fired.batchId,
-                fired.targetSize));
-        pendingKeys.add(fired.keyLabel);
-        if (perShard) {
-            commitPending();
-        } else if (!flushScheduled) {
+        pending.add(fired);
+        if (!flushScheduled) {
             flushScheduled = true;
             getProcessingTimeService().registerTimer(getProcessingTimeService().getCurrentProcessingTime(),
                     time -> commitPending());
@@ -160,20 +134,19 @@ public class GroupCommitOperator extends AbstractStreamOperator<BatchReceipt>
         if (pending.isEmpty()) {
             return;
         }
-        List<BatchCommitter.ShardBatch> group = pending;
-        List<String> keys = pendingKeys;
+        List<FiredBatch> fired = pending;
         pending = new ArrayList<>();
-        pendingKeys = new ArrayList<>();
-        BatchCommitter.Result result = committer.commit(group, totals);
-        for (int b = 0; b < group.size(); b++) {
-            charges.charge(keys.get(b), result.receipts.get(b).events, result.attributedNanos[b]);
+        List<BatchCommitter.ShardBatch> group = new ArrayList<>(fired.size());
+        for (FiredBatch f : fired) {
+            group.add(new BatchCommitter.ShardBatch(f.batch, f.keyGroup, f.shard, f.batchId, f.targetSize));
+        }
+        BatchCommitter.Result result = commits.commit(group, totals, watermark);
+        for (int b = 0; b < fired.size(); b++) {
+            charges.charge(fired.get(b).keyLabel, result.receipts.get(b).events, result.attributedNanos[b]);
         }
         for (DeadLetter letter : result.deadLetters) {
             output.collect(FlushToDatabase.REJECTED_ROWS, new StreamRecord<>(letter));
         }
-        prunedRows.inc(totals.pruneClosedRows(watermark));
-        metrics.record(result);
-        groups.inc();
         for (BatchReceipt receipt : result.receipts) {
             output.collect(new StreamRecord<>(receipt));
         }
@@ -182,8 +155,8 @@ public class GroupCommitOperator extends AbstractStreamOperator<BatchReceipt>
     @Override
     public void close() throws Exception {
         try {
-            if (connections != null) {
-                connections.reset();
+            if (commits != null) {
+                commits.close();
             }
             if (task != null) {
                 CommitFeedback.release(task);

@@ -183,11 +183,6 @@ final class RowTotals implements BatchCommitter.Totals {
         return removed;
     }
 
-    /** Rows held (for tests and metrics). */
-    int size() {
-        return totals.size();
-    }
-
     /** Copies the totals and horizons into the operator state of the checkpoint being taken. */
     void snapshot() throws Exception {
         List<Tuple3<Integer, RowKey, Long>> rows = new ArrayList<>(totals.size());

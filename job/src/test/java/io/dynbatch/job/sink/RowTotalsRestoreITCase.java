@@ -49,13 +49,13 @@ class RowTotalsRestoreITCase {
     void aRestoreContinuesEveryTotalFromTheCheckpoint() throws Exception {
         DatabaseSettings database = freshTable("restore_totals");
         OperatorSubtaskState checkpoint;
-        try (var before = FlushOperatorHarness.create(FOUR_SHARDS, FlushOperatorHarness.flush(database, FOUR_SHARDS), 1, 0)) {
+        try (var before = flushing(database, 1, 0)) {
             before.open();
             sendAndFlush(List.of(before), 3);
             checkpoint = before.snapshot(1, 1);
             sendAndFlush(List.of(before), 2); // committed after the checkpoint, then the task fails
         }
-        try (var after = FlushOperatorHarness.create(FOUR_SHARDS, FlushOperatorHarness.flush(database, FOUR_SHARDS), 1, 0)) {
+        try (var after = flushing(database, 1, 0)) {
             after.initializeState(checkpoint);
             after.open();
             sendAndFlush(List.of(after), 2); // the replay of what followed the checkpoint
@@ -68,14 +68,14 @@ class RowTotalsRestoreITCase {
     void aRescaleHandsEachKeysTotalsToItsNewSubtask() throws Exception {
         DatabaseSettings database = freshTable("rescale_totals");
         OperatorSubtaskState checkpoint;
-        try (var one = FlushOperatorHarness.create(FOUR_SHARDS, FlushOperatorHarness.flush(database, FOUR_SHARDS), 1, 0)) {
+        try (var one = flushing(database, 1, 0)) {
             one.open();
             sendAndFlush(List.of(one), 3);
             checkpoint = one.snapshot(1, 1);
         }
         var two = new java.util.ArrayList<KeyedOneInputStreamOperatorTestHarness<Integer, ClickEvent, BatchReceipt>>();
         for (int subtask = 0; subtask < 2; subtask++) {
-            var h = FlushOperatorHarness.create(FOUR_SHARDS, FlushOperatorHarness.flush(database, FOUR_SHARDS), 2, subtask);
+            var h = flushing(database, 2, subtask);
             h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(checkpoint,
                     FOUR_SHARDS.maxParallelism(), 1, 2, subtask));
             h.open();
@@ -97,12 +97,12 @@ class RowTotalsRestoreITCase {
             sendAndFlush(List.of(old), 3); // keyed state: every row at 3 (nothing written)
             earlier = old.snapshot(1, 1);
         }
-        try (var now = FlushOperatorHarness.create(FOUR_SHARDS, FlushOperatorHarness.flush(database, FOUR_SHARDS), 1, 0)) {
+        try (var now = flushing(database, 1, 0)) {
             now.initializeState(earlier);
             now.open();
             sendAndFlush(List.of(now), 2);
             OperatorSubtaskState migrated = now.snapshot(2, 2);
-            try (var again = FlushOperatorHarness.create(FOUR_SHARDS, FlushOperatorHarness.flush(database, FOUR_SHARDS), 1, 0)) {
+            try (var again = flushing(database, 1, 0)) {
                 again.initializeState(migrated); // the totals now come from the new layout
                 again.open();
                 sendAndFlush(List.of(again), 1);
@@ -129,6 +129,13 @@ class RowTotalsRestoreITCase {
         for (var h : subtasks) {
             h.setProcessingTime(processingTime);
         }
+    }
+
+    /** The job's window function on four shards, subtask {@code subtask} of {@code parallelism}, not yet initialized. */
+    private static KeyedOneInputStreamOperatorTestHarness<Integer, ClickEvent, BatchReceipt> flushing(
+            DatabaseSettings database, int parallelism, int subtask) throws Exception {
+        return FlushOperatorHarness.create(FOUR_SHARDS, FlushOperatorHarness.flush(database, FOUR_SHARDS), parallelism,
+                subtask);
     }
 
     private static DatabaseSettings freshTable(String prefix) throws Exception {
