@@ -19,6 +19,15 @@ public enum ArmKind implements Labelled {
         this.label = label;
     }
 
+    /**
+     * Whether the arm's windows take pre-compacted bundles when the job pre-compacts: dynbatch's
+     * triggers count the events in a bundle; Flink's built-in CountTrigger counts elements, and the
+     * tumbling arm is kept as users run it, on the events.
+     */
+    public boolean readsBundles() {
+        return this == STATIC || this == ADAPTIVE;
+    }
+
     /** The arm's name in {@code --arms}, metrics, receipts, reports and table names. */
     @Override
     public String label() {

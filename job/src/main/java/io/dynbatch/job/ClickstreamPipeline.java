@@ -27,8 +27,9 @@ import java.util.List;
 
 /**
  * The dynbatch workflow: raw JSON clicks (with their source positions) -> parse/validate ->
- * ingest-time watermarks -> late events out -> one or more A/B arms (shadow: every event to every
- * arm; split: shards divided), each batching its own way ({@link ArmPipelines}) and writing one
+ * ingest-time watermarks -> late events out -> per-shard pre-compaction on the subtask's heap (for the
+ * static and adaptive arms) -> one or more A/B arms (shadow: every event to every arm; split: shards
+ * divided), each batching its own way ({@link ArmPipelines}) and writing one
  * transaction per batch to its own table -> receipts of all arms. Refused records, late events and
  * rows the database rejected all go to the one dead-letter stream, each with its reason. Sources and
  * sinks are parameters, so tests and benchmarks swap them; every operator has a name and a stable uid.
@@ -73,20 +74,16 @@ public final class ClickstreamPipeline {
         }
         ShardKeys shardKeys = new ShardKeys(options.shards(), options.maxParallelism());
         List<ArmKind> arms = options.activeArms();
+        ArmInput input = ArmInput.of(events, options, shardKeys); // bundles shared by the arms that read them
         DataStream<BatchReceipt> receipts = null;
         DataStream<DeadLetter> deadLetters = parsed.getSideOutput(ParseClickEvents.DEAD_LETTERS)
                 .union(events.getSideOutput(RouteLateEvents.LATE));
         for (int a = 0; a < arms.size(); a++) {
             ArmKind arm = arms.get(a);
-            DataStream<ClickEvent> armEvents = events;
-            if (options.abMode() == AbMode.SPLIT && arms.size() > 1) {
-                int index = a;
-                int count = arms.size();
-                armEvents = events.filter(e -> shardKeys.shardOf(e) % count == index)
-                        .name("split-to-" + arm.label())
-                        .uid("split-to-" + arm.label());
-            }
-            SingleOutputStreamOperator<BatchReceipt> armReceipts = ArmPipelines.build(arm, armEvents, options,
+            ArmInput armInput = options.abMode() == AbMode.SPLIT && arms.size() > 1
+                    ? input.splitFor(arm, a, arms.size(), shardKeys)
+                    : input;
+            SingleOutputStreamOperator<BatchReceipt> armReceipts = ArmPipelines.build(arm, armInput, options,
                     database.withTotalsTable(options.totalsTableFor(database.totalsTable(), arm)), shardKeys);
             receipts = receipts == null ? armReceipts : receipts.union(armReceipts);
             deadLetters = deadLetters.union(armReceipts.getSideOutput(FlushToDatabase.REJECTED_ROWS));

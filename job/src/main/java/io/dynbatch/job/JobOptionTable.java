@@ -85,6 +85,14 @@ public final class JobOptionTable {
     public static final JobOption<Duration> COMMIT_GRID = TABLE.add(duration("commit-grid", Duration.ofMillis(50),
             "group commit: batch deadlines are rounded down to this grid, so a subtask's shards fire together"
                     + " (replaces --jitter)"));
+    public static final JobOption<Duration> COMMIT_JOIN = TABLE.add(duration("commit-join", Duration.ZERO,
+            "group commit: a shard's timer joins a round another shard of its subtask planned up to D earlier,"
+                    + " so their batches commit together (fires up to D early); 0: grid only"));
+    public static final JobOption<Duration> PRE_COMPACT_DELAY = TABLE.add(duration("pre-compact-delay",
+            Duration.ofMillis(20), "static and adaptive arms: each subtask compacts its events per shard before the"
+                    + " shuffle and sends a shard's bundle at most D after its first event; 0: send every event"));
+    public static final JobOption<Long> PRE_COMPACT_EVENTS = TABLE.add(longInteger("pre-compact-events", "N", 2_000, 1,
+            "static and adaptive arms: a subtask sends its bundles when they hold N events"));
     public static final JobOption<Duration> REPORT_INTERVAL = TABLE.add(duration("report-interval",
             Duration.ofSeconds(10), "A/B report interval").check(d -> d.toMillis() >= 1000, ">= 1s"));
     public static final JobOption<Duration> SLO = TABLE.add(duration("slo",

@@ -116,6 +116,11 @@ public final class JobOptions implements Serializable {
     public Duration jitter() { return get(JITTER); }
     public CommitMode commitMode() { return get(COMMIT); }
     public Duration commitGrid() { return get(COMMIT_GRID); }
+    public Duration commitJoin() { return get(COMMIT_JOIN); }
+    /** Whether the static and adaptive arms read pre-compacted bundles ({@code --pre-compact-delay} > 0). */
+    public boolean preCompacts() { return !get(PRE_COMPACT_DELAY).isZero(); }
+    public Duration preCompactDelay() { return get(PRE_COMPACT_DELAY); }
+    public long preCompactEvents() { return get(PRE_COMPACT_EVENTS); }
     public int maxRecordBytes() { return get(MAX_RECORD_BYTES); }
 
     // Checkpoints and outages
@@ -189,7 +194,13 @@ public final class JobOptions implements Serializable {
     public String stateLayout() {
         return "shards=" + shards() + ";max-parallelism=" + maxParallelism()
                 + (abMode() == AbMode.SPLIT ? ";split=" + JobOption.format(arms) : "")
-                + (commitMode() == CommitMode.SHARD ? ";commit=shard" : ""); // the totals live in another operator
+                + (commitMode() == CommitMode.SHARD ? ";commit=shard" : "") // the totals live in another operator
+                + (preCompacts() && usesBundles() ? ";window=bundles" : ""); // the windows hold bundles, not events
+    }
+
+    /** Whether an arm that runs batches pre-compacted bundles (static and adaptive do). */
+    private boolean usesBundles() {
+        return arms.stream().anyMatch(ArmKind::readsBundles);
     }
 
     public boolean kafkaSource() {

@@ -17,18 +17,17 @@ import java.util.Objects;
 
 /**
  * A batching {@link Trigger} that fires (FIRE_AND_PURGE) a window's pending batch when its {@link
- * AdaptivePolicy} says so, through its one decision step ({@link FlushDecider}, which the simulator
- * drives too): as late as still commits the batch's oldest element within the latency
- * SLO counted from its ingest time (its record timestamp, or its arrival without one), with the
- * fewest and largest writes the SLO and the writer allow; and always at {@code maxSize}, {@code
- * maxPendingBytes}, {@code maxDelay} after its first element, and at end of input ({@link
- * FlushReason}). One processing-time timer per batch, moved when a re-plan shifts the deadline by
- * the timer tolerance. A key is re-planned at most once per millisecond (and for an element older
- * than the batch's oldest); the other elements of that millisecond are only counted. The window
- * function reports write costs and takes planned sizes through {@link #feedback()}.
- *
- * <p>O(1) keyed state per key and window ({@link AdaptiveTriggerState}), checkpointed with the
- * timers; a flush leaves only the learned state, {@link #clear} nothing. Not for merging windows.
+ * AdaptivePolicy} says so, through the decision step the simulator drives too ({@link
+ * FlushDecider}): as late as still commits the batch's oldest event within the latency SLO counted
+ * from its ingest time (the record timestamp, else its arrival), with the fewest and largest writes
+ * the SLO and the writer allow; and always at {@code maxSize} events, {@code maxPendingBytes},
+ * {@code maxDelay} after its first element, and at end of input ({@link FlushReason}). One
+ * processing-time timer per batch, moved when a re-plan shifts the deadline by the timer
+ * tolerance; a key is re-planned at most once per millisecond (and for an element older than the
+ * batch's oldest). An element is one event unless an {@link ElementCounter} says otherwise. The
+ * window function reports write costs and takes planned sizes through {@link #feedback()}.
+ * O(1) keyed state per key and window ({@link AdaptiveTriggerState}), checkpointed with the timers;
+ * a flush leaves only the learned state, {@link #clear} nothing. Not for merging windows.
  *
  * @param <T> element type
  * @param <W> window type
@@ -42,6 +41,7 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
     private final ElementWeigher<T> weigher;
     private final String metricsScope;
     private final boolean leavesTarget;
+    private final ElementCounter<T> counter;
 
     private final ValueStateDescriptor<long[]> batchDesc = AdaptiveTriggerState.batchDescriptor();
     private final ValueStateDescriptor<double[]> learningDesc = AdaptiveTriggerState.learningDescriptor();
@@ -55,41 +55,48 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
     private transient AdaptiveTriggerMetrics metrics;
 
     private AdaptiveBatchTrigger(AdaptivePolicyConfig config, KeyJitter<T> jitter, ElementWeigher<T> weigher,
-            String metricsScope, boolean leavesTarget) {
+            String metricsScope, boolean leavesTarget, ElementCounter<T> counter) {
         this.config = config;
         this.jitter = jitter;
         this.weigher = weigher;
         this.metricsScope = metricsScope;
         this.leavesTarget = leavesTarget;
+        this.counter = counter;
     }
 
     /** An adaptive trigger with the given policy settings, no jitter, metrics scope {@code default}. */
     public static <T, W extends Window> AdaptiveBatchTrigger<T, W> of(AdaptivePolicyConfig config) {
         return new AdaptiveBatchTrigger<>(Objects.requireNonNull(config, "config"), KeyJitter.none(), null,
-                BatchTriggerMetrics.DEFAULT_SCOPE, false);
+                BatchTriggerMetrics.DEFAULT_SCOPE, false, ElementCounter.one());
     }
 
     /** A copy whose timers fire earlier by a fixed offset per key; IllegalArgumentException beyond maxDelay. */
     public AdaptiveBatchTrigger<T, W> withJitter(KeyJitter<T> jitter) {
         Objects.requireNonNull(jitter, "jitter").requireAtMost(config.maxDelayMillis());
-        return new AdaptiveBatchTrigger<>(config, jitter, weigher, metricsScope, leavesTarget);
+        return new AdaptiveBatchTrigger<>(config, jitter, weigher, metricsScope, leavesTarget, counter);
     }
 
     /** A copy that reports its metrics in scope {@code scope} ({@link BatchTriggerMetrics}). */
     public AdaptiveBatchTrigger<T, W> withMetricsScope(String scope) {
         return new AdaptiveBatchTrigger<>(config, jitter, weigher, BatchTriggerMetrics.requireScope(scope),
-                leavesTarget);
+                leavesTarget, counter);
     }
 
     /** A copy that weighs elements for the memory cap instead of assuming {@code assumedElementBytes}. */
     public AdaptiveBatchTrigger<T, W> withElementWeigher(ElementWeigher<T> weigher) {
         return new AdaptiveBatchTrigger<>(config, jitter, Objects.requireNonNull(weigher, "weigher"), metricsScope,
-                leavesTarget);
+                leavesTarget, counter);
+    }
+
+    /** A copy counting elements as {@code counter} says; a batch can exceed maxSize by its last element's count. */
+    public AdaptiveBatchTrigger<T, W> withElementCounter(ElementCounter<T> counter) {
+        return new AdaptiveBatchTrigger<>(config, jitter, weigher, metricsScope, leavesTarget,
+                Objects.requireNonNull(counter, "counter"));
     }
 
     /** A copy that leaves each fired batch's planned size for the window function's {@link #feedback()}. */
     public AdaptiveBatchTrigger<T, W> withFlushTarget() {
-        return new AdaptiveBatchTrigger<>(config, jitter, weigher, metricsScope, true);
+        return new AdaptiveBatchTrigger<>(config, jitter, weigher, metricsScope, true, counter);
     }
 
     /** The handle through which the window function fed by this trigger reports costs and takes targets. */
@@ -104,11 +111,12 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
         PendingBatch batch = state.readBatch(ctx.getPartitionedState(batchDesc));
         boolean starts = batch.isEmpty();
         boolean quiet = !starts && state.plannedAt() == now && batch.hasTimer() && ingest >= batch.oldestIngestMillis();
-        batch.add(1, ingest, weigher == null ? config.assumedElementBytes() : Math.max(0, weigher.bytes(element)),
+        long n = ElementCounter.countOf(counter, element);
+        batch.add(n, ingest, weigher == null ? n * config.assumedElementBytes() : Math.max(0, weigher.bytes(element)),
                 now);
-        metrics.added(1);
+        metrics.added(n);
         if (quiet) { // planned in this ms and not the oldest: a re-plan would move the deadline < 1 ms
-            state.deferArrival(); // no learned state read or written
+            state.deferArrivals(n); // no learned state read or written
             if (batch.count() < policy.sizeCap(batch)) {
                 state.writeBatch();
                 return TriggerResult.CONTINUE;
@@ -122,8 +130,8 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
         }
         double load = writerLoad.perMilli(now);
         long offset = jitter.offsetMillis(element);
-        FlushDecision decision = decider.afterAdd(learning, batch, 1, ingest, load,
-                deadline -> jitter.timerAt(deadline, offset), now);
+        FlushDecision decision = decider.afterAdd(learning, batch, n, ingest, load,
+                deadline -> jitter.timerAt(deadline, offset, now), now);
         metrics.planned(decision.plan(), now, learning, load);
         state.planned(now, decision.plan().expectedSize());
         if (decision.flushes()) {
@@ -168,7 +176,7 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
         return flush(FlushReason.END_OF_INPUT, window, ctx);
     }
 
-    /** Fires the batch read last as {@code decision} says (the decider ended the key's batch cycle). */
+    /** Fires the batch read last as {@code decision} (which ended the key's batch cycle) says. */
     private TriggerResult flush(FlushDecision decision, W window, TriggerContext ctx) throws Exception {
         state.writeLearning();
         return flush(decision.reason(), window, ctx);
@@ -229,15 +237,6 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
     /** The metrics of this trigger instance, or {@code null} before its first call. For tests. */
     AdaptiveTriggerMetrics metricsOrNull() {
         return metrics;
-    }
-
-    public AdaptivePolicyConfig config() {
-        return config;
-    }
-
-    @Override
-    public boolean canMerge() {
-        return false;
     }
 
     @Override

@@ -114,9 +114,9 @@ final class AdaptiveTriggerState {
         return plannedSize;
     }
 
-    /** Counts one more element as added without a plan (see {@link #deferredArrivals()}). */
-    void deferArrival() {
-        deferred++;
+    /** Counts {@code n} more events as added without a plan (see {@link #deferredArrivals()}). */
+    void deferArrivals(long n) {
+        deferred += n;
     }
 
     /** Records a plan made at {@code nowMillis} expecting {@code size}; the deferred arrivals are in it. */

@@ -25,15 +25,21 @@ public final class KeyJitter<T> implements Serializable {
     private final KeySelector<T, ?> keyOf;
     /** Non-zero: not a spread but an alignment, timers rounded down to multiples of this. */
     private final long gridMillis;
+    /** Aligned only: a timer joins a round already planned up to this much before it. */
+    private final long joinMillis;
+
+    /** Aligned with a join window: the rounds the keys of this instance (one operator subtask) planned. */
+    private transient TimerRounds rounds;
 
     private KeyJitter(long maxJitterMillis, KeySelector<T, ?> keyOf) {
-        this(maxJitterMillis, keyOf, 0);
+        this(maxJitterMillis, keyOf, 0, 0);
     }
 
-    private KeyJitter(long maxJitterMillis, KeySelector<T, ?> keyOf, long gridMillis) {
+    private KeyJitter(long maxJitterMillis, KeySelector<T, ?> keyOf, long gridMillis, long joinMillis) {
         this.maxJitterMillis = maxJitterMillis;
         this.keyOf = keyOf;
         this.gridMillis = gridMillis;
+        this.joinMillis = joinMillis;
     }
 
     /**
@@ -49,17 +55,51 @@ public final class KeyJitter<T> implements Serializable {
         if (grid.isNegative() || grid.isZero()) {
             throw new IllegalArgumentException("grid must be > 0, got " + grid);
         }
-        return new KeyJitter<>(grid.toMillis(), null, grid.toMillis());
+        return new KeyJitter<>(grid.toMillis(), null, grid.toMillis(), 0);
     }
 
-    /** When to set the timer of {@code element}'s key for {@code deadline}: earlier by its offset, or aligned. */
-    public long timerFor(long deadline, T element) throws Exception {
-        return timerAt(deadline, offsetMillis(element));
+    /**
+     * Aligned to {@code grid}, and joining: a timer whose aligned time is at most {@code join} after
+     * a round another key of the same operator subtask already planned (and that is still ahead)
+     * is set for that round instead, so the keys' batches fire, and commit, together rather than in
+     * rounds of their own a little apart. A timer fires up to {@code grid + join} early (never before
+     * it is set), never late; a trigger checks only the grid against its {@code maxDelay}.
+     * The rounds are kept per trigger instance (one per operator subtask), not checkpointed.
+     *
+     * @throws IllegalArgumentException if {@code grid} is not positive or {@code join} is negative
+     */
+    public static <T> KeyJitter<T> alignedTo(Duration grid, Duration join) {
+        long gridMillis = KeyJitter.<T>alignedTo(grid).gridMillis;
+        if (Objects.requireNonNull(join, "join").isNegative()) {
+            throw new IllegalArgumentException("join must be >= 0, got " + join);
+        }
+        return new KeyJitter<>(gridMillis, null, gridMillis, join.toMillis()); // joining never fires before now
     }
 
-    /** When to set a timer for {@code deadline}, given the key's {@link #offsetMillis} (0 when aligned). */
-    public long timerAt(long deadline, long keyOffsetMillis) {
-        return gridMillis > 0 ? Math.floorDiv(deadline, gridMillis) * gridMillis : deadline - keyOffsetMillis;
+    /**
+     * When to set the timer of {@code element}'s key for {@code deadline}, at {@code nowMillis}:
+     * earlier by its offset, or aligned (and joined).
+     */
+    public long timerFor(long deadline, T element, long nowMillis) throws Exception {
+        return timerAt(deadline, offsetMillis(element), nowMillis);
+    }
+
+    /**
+     * When to set a timer for {@code deadline} at {@code nowMillis}, given the key's {@link
+     * #offsetMillis} (0 when aligned): never after the deadline.
+     */
+    public long timerAt(long deadline, long keyOffsetMillis, long nowMillis) {
+        if (gridMillis == 0) {
+            return deadline - keyOffsetMillis;
+        }
+        long aligned = Math.floorDiv(deadline, gridMillis) * gridMillis;
+        if (joinMillis == 0) {
+            return aligned;
+        }
+        if (rounds == null) {
+            rounds = new TimerRounds();
+        }
+        return rounds.join(aligned, joinMillis, nowMillis);
     }
 
     /** No jitter: every key gets offset 0. */
@@ -117,7 +157,7 @@ public final class KeyJitter<T> implements Serializable {
 
     @Override
     public String toString() {
-        return gridMillis > 0 ? "alignedTo(" + gridMillis + "ms)"
+        return gridMillis > 0 ? "alignedTo(" + gridMillis + "ms" + (joinMillis > 0 ? ", join " + joinMillis + "ms)" : ")")
                 : maxJitterMillis == 0 ? "none" : "upTo(" + maxJitterMillis + "ms)";
     }
 }

@@ -15,8 +15,8 @@ import java.util.Objects;
  * comes first:
  *
  * <ol>
- *   <li><b>size</b>: the batch holds {@code maxSize} elements (fired on the element that reaches
- *       it);
+ *   <li><b>size</b>: the batch holds {@code maxSize} events (fired on the element that reaches
+ *       it; an element is one event unless an {@link ElementCounter} says otherwise);
  *   <li><b>time</b>: {@code maxDelay} minus the key's jitter has passed, in processing time, since
  *       the batch's <em>first</em> element arrived (one timer per batch, not a periodic ticker);
  *   <li><b>end of input</b>: the watermark reaches {@code window.maxTimestamp()} (for a {@code
@@ -27,7 +27,8 @@ import java.util.Objects;
  * <p>Guarantees:
  *
  * <ul>
- *   <li>No batch is larger than {@code maxSize} and none waits longer than {@code maxDelay} after
+ *   <li>No batch is larger than {@code maxSize} (with counted elements: by less than its last
+ *       element's count) and none waits longer than {@code maxDelay} after
  *       its first element (up to timer-service lag; jitter only shortens the wait).
  *   <li>After every flush the trigger holds no state and no timer for the window; the next element
  *       starts a new batch with a new timer. {@link #clear} likewise removes everything. Per key
@@ -49,6 +50,7 @@ public class StaticBatchTrigger<T, W extends Window> extends Trigger<T, W> {
     private final long maxDelayMillis;
     private final KeyJitter<T> jitter;
     private final String metricsScope;
+    private final ElementCounter<T> counter;
 
     /** A value, not a reducing state: one read and one write per element (a reducing add plus a get is three on RocksDB). */
     private final ValueStateDescriptor<Long> countDesc = new ValueStateDescriptor<>("batch-count", LongSerializer.INSTANCE);
@@ -57,11 +59,13 @@ public class StaticBatchTrigger<T, W extends Window> extends Trigger<T, W> {
 
     private transient BatchTriggerMetrics metrics;
 
-    private StaticBatchTrigger(long maxSize, long maxDelayMillis, KeyJitter<T> jitter, String metricsScope) {
+    private StaticBatchTrigger(long maxSize, long maxDelayMillis, KeyJitter<T> jitter, String metricsScope,
+            ElementCounter<T> counter) {
         this.maxSize = maxSize;
         this.maxDelayMillis = maxDelayMillis;
         this.jitter = jitter;
         this.metricsScope = metricsScope;
+        this.counter = counter;
     }
 
     /**
@@ -72,7 +76,8 @@ public class StaticBatchTrigger<T, W extends Window> extends Trigger<T, W> {
      */
     public static <T, W extends Window> StaticBatchTrigger<T, W> of(long maxSize, Duration maxDelay) {
         return new StaticBatchTrigger<>(
-                requirePositiveSize(maxSize), requireDelay(maxDelay), KeyJitter.none(), BatchTriggerMetrics.DEFAULT_SCOPE);
+                requirePositiveSize(maxSize), requireDelay(maxDelay), KeyJitter.none(), BatchTriggerMetrics.DEFAULT_SCOPE,
+                ElementCounter.one());
     }
 
     /**
@@ -83,12 +88,23 @@ public class StaticBatchTrigger<T, W extends Window> extends Trigger<T, W> {
      */
     public StaticBatchTrigger<T, W> withJitter(KeyJitter<T> jitter) {
         Objects.requireNonNull(jitter, "jitter").requireAtMost(maxDelayMillis);
-        return new StaticBatchTrigger<>(maxSize, maxDelayMillis, jitter, metricsScope);
+        return new StaticBatchTrigger<>(maxSize, maxDelayMillis, jitter, metricsScope, counter);
     }
 
     /** A copy of this trigger that reports its metrics in scope {@code scope} ({@link BatchTriggerMetrics}). */
     public StaticBatchTrigger<T, W> withMetricsScope(String scope) {
-        return new StaticBatchTrigger<>(maxSize, maxDelayMillis, jitter, BatchTriggerMetrics.requireScope(scope));
+        return new StaticBatchTrigger<>(maxSize, maxDelayMillis, jitter, BatchTriggerMetrics.requireScope(scope),
+                counter);
+    }
+
+    /**
+     * A copy of this trigger that counts each element as {@code counter} says (elements that bundle
+     * several events), so {@code maxSize} stays a number of events. A batch then ends at the element
+     * that reaches {@code maxSize}, so it can exceed it by less than that element's count.
+     */
+    public StaticBatchTrigger<T, W> withElementCounter(ElementCounter<T> counter) {
+        return new StaticBatchTrigger<>(maxSize, maxDelayMillis, jitter, metricsScope,
+                Objects.requireNonNull(counter, "counter"));
     }
 
     static long requirePositiveSize(long maxSize) {
@@ -110,9 +126,9 @@ public class StaticBatchTrigger<T, W extends Window> extends Trigger<T, W> {
     public TriggerResult onElement(T element, long timestamp, W window, TriggerContext ctx) throws Exception {
         ValueState<Long> count = ctx.getPartitionedState(countDesc);
         Long before = count.value();
-        long pending = before == null ? 1L : before + 1;
+        long pending = (before == null ? 0L : before) + ElementCounter.countOf(counter, element);
         count.update(pending);
-        if (pending == 1L) {
+        if (before == null) {
             startBatch(element, window, ctx);
         }
         if (pending >= maxSize) {
@@ -122,7 +138,8 @@ public class StaticBatchTrigger<T, W extends Window> extends Trigger<T, W> {
     }
 
     private void startBatch(T element, W window, TriggerContext ctx) throws Exception {
-        long deadline = jitter.timerFor(ctx.getCurrentProcessingTime() + maxDelayMillis, element);
+        long now = ctx.getCurrentProcessingTime();
+        long deadline = jitter.timerFor(now + maxDelayMillis, element, now);
         ctx.getPartitionedState(deadlineDesc).update(deadline);
         ctx.registerProcessingTimeTimer(deadline);
         ctx.registerEventTimeTimer(window.maxTimestamp());

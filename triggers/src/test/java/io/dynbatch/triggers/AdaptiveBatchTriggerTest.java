@@ -126,6 +126,19 @@ class AdaptiveBatchTriggerTest {
     }
 
     @Test
+    void countsTheEventsAnElementStandsFor() throws Exception {
+        AdaptiveBatchTrigger<String, GlobalWindow> trigger = AdaptiveBatchTrigger.<String, GlobalWindow>of(
+                AdaptivePolicyConfig.builder().maxSize(10).build()).withElementCounter(s -> s.length());
+        Harness h = new Harness(trigger);
+        assertThat(h.add("aaaa", START)).isEqualTo(TriggerResult.CONTINUE);
+        assertThat(h.add("bbbb", START)).isEqualTo(TriggerResult.CONTINUE); // the quiet path counts 4 too
+        assertThat(h.add("ccc", START)).isEqualTo(TriggerResult.FIRE_AND_PURGE);
+        assertNoBatchLeft(h);
+        assertThat(trigger.metricsOrNull().flushCount(FlushReason.SIZE)).isEqualTo(1);
+        assertThat(trigger.metricsOrNull().batchSize().getStatistics().getMax()).isEqualTo(11);
+    }
+
+    @Test
     void flushesWhenTheBatchReachesItsMemoryCap() throws Exception {
         AdaptiveBatchTrigger<String, GlobalWindow> trigger = AdaptiveBatchTrigger.<String, GlobalWindow>of(
                         AdaptivePolicyConfig.builder().maxPendingBytes(1_000).build())

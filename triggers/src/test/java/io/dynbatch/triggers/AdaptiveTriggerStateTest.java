@@ -60,7 +60,7 @@ class AdaptiveTriggerStateTest {
         batch.add(3, 90, 300, 100);
         batch.setTimer(500, FlushPlan.Bound.MAX_DELAY);
         state.planned(100, 42);
-        state.deferArrival();
+        state.deferArrivals(1);
         state.writeBatch();
         long[] written = stored.value();
         assertThat(written).containsExactly(3, 100, 90, 300, 500, FlushPlan.Bound.MAX_DELAY.ordinal(), 100, 1, 42);
@@ -102,8 +102,8 @@ class AdaptiveTriggerStateTest {
 
         state.readBatch(batchState).add(1, 100, 10, 100);
         state.planned(100, 1);
-        state.deferArrival();
-        state.deferArrival();
+        state.deferArrivals(1);
+        state.deferArrivals(1);
         KeyLearning second = state.readLearning(learned);
         assertThat(second).isSameAs(first);
         assertThat(state.deferredArrivals()).isZero();

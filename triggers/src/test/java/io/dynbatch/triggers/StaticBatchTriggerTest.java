@@ -52,6 +52,22 @@ class StaticBatchTriggerTest {
     }
 
     @Test
+    void countsTheEventsAnElementStandsFor() throws Exception {
+        StaticBatchTrigger<String, GlobalWindow> trigger = StaticBatchTrigger.<String, GlobalWindow>of(10,
+                Duration.ofSeconds(10)).withElementCounter(s -> s.length());
+        TriggerTestHarness<String, GlobalWindow> h = harness(trigger);
+
+        assertThat(add(h, "aaaa")).isEqualTo(TriggerResult.CONTINUE); // 4 events: starts the batch and its timer
+        assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
+        assertThat(add(h, "bbbb")).isEqualTo(TriggerResult.CONTINUE); // 8
+        assertThat(add(h, "ccc")).isEqualTo(TriggerResult.FIRE_AND_PURGE); // 11: past the size, by less than one element
+
+        assertNothingLeft(h);
+        assertThat(trigger.metricsOrNull().batchSize().getStatistics().getMax()).isEqualTo(11);
+        assertThatThrownBy(() -> add(harness(trigger), "")).hasMessageContaining("at least one event");
+    }
+
+    @Test
     void flushesWhenFirstElementIsMaxDelayOld() throws Exception {
         StaticBatchTrigger<String, GlobalWindow> trigger = StaticBatchTrigger.of(100, Duration.ofMillis(500));
         TriggerTestHarness<String, GlobalWindow> h = harness(trigger);

@@ -54,6 +54,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * --commit MODE          group (default: a subtask's batches that fire together in one transaction) or shard
  * --commit-grid D        group commit: the grid the shards' deadlines are aligned to (default: the job's)
  * --shards N             write shards (default 4)
+ * --job-args "..."       further job options, space-separated, e.g. "--commit-join 1s --pre-compact-delay 0"
  * --jdbc-url URL         PostgreSQL (default jdbc:postgresql://127.0.0.1:5432/test, user postgres)
  * </pre>
  */
@@ -70,6 +71,7 @@ public final class AbBenchmark {
     private String commit = "group";
     private String commitGrid;
     private String shards = "4";
+    private List<String> jobArgs = List.of();
     private final AbResults results = new AbResults();
 
     private AbBenchmark(String url, String arms, String batchSize, String batchDelay) {
@@ -91,6 +93,8 @@ public final class AbBenchmark {
         bench.commit = p.get("commit", "group");
         bench.commitGrid = p.get("commit-grid", null);
         bench.shards = p.get("shards", "4");
+        String jobArgs = p.get("job-args", "").trim();
+        bench.jobArgs = jobArgs.isEmpty() ? List.of() : List.of(jobArgs.split("\\s+"));
         try (LocalCluster cluster = LocalCluster.start(2, "8081-8099")) {
             System.out.println("Flink web UI: http://localhost:" + cluster.restAddress().getPort());
             for (String scenario : scenarios) {
@@ -121,6 +125,7 @@ public final class AbBenchmark {
         if (commitGrid != null) {
             args.addAll(List.of("--commit-grid", commitGrid));
         }
+        args.addAll(jobArgs);
         JobOptions options = JobOptions.fromArgs(args.toArray(new String[0]));
         DatabaseSettings database = AbDatabase.settings(url, options.table());
         AbDatabase.resetTables(options, database);

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * deploy/local-cluster.sh (deploy/flink/config.yaml: RocksDB, incremental checkpoints every 10 s),
  * the shaded job jar submitted with the real {@code flink run}, writing to PostgreSQL. The input is
  * already waiting: the built-in generator with its whole day compressed into one second, so the
- * source emits as fast as the job takes it. Three runs on the same cluster, each checked exact
+ * source emits as fast as the job takes it. Four runs on the same cluster, each checked exact
  * against the generated count:
  *
  * <ul>
@@ -52,7 +52,9 @@ public final class EndToEndThroughputBenchmark {
     private static final List<String[]> CONFIGS = List.of(
             new String[] {"none (ceiling)", "--dry-run"},
             new String[] {"adaptive", "--arms", "adaptive", "--ab-mode", "off"},
-            new String[] {"static+adaptive", "--arms", "static,adaptive", "--ab-mode", "shadow"});
+            new String[] {"static+adaptive", "--arms", "static,adaptive", "--ab-mode", "shadow"},
+            new String[] {"adaptive (no pre-compaction)", "--arms", "adaptive", "--ab-mode", "off",
+                    "--pre-compact-delay", "0"});
 
     private final Path repo;
     private final PrintStream log;

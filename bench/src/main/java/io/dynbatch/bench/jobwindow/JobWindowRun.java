@@ -6,6 +6,7 @@ import io.dynbatch.bench.throughput.TriggerVariant;
 import io.dynbatch.job.ArmKind;
 import io.dynbatch.job.ArmPipelines;
 import io.dynbatch.job.JobOptions;
+import io.dynbatch.job.batch.BatchCompaction;
 import io.dynbatch.job.batch.ShardKeySelector;
 import io.dynbatch.job.batch.ShardKeys;
 import io.dynbatch.job.model.BatchReceipt;
@@ -49,9 +50,9 @@ final class JobWindowRun {
             DatabaseSettings nowhere = new DatabaseSettings("jdbc:postgresql://127.0.0.1:1/none", null, null,
                     "bench_totals");
             Trigger<? super ClickEvent, ? super GlobalWindow> trigger = trigger(arm, batchSize, byShard);
-            FlushToDatabase<Integer, GlobalWindow> flush = new FlushToDatabase<Integer, GlobalWindow>(arm.label(),
-                    nowhere, shardKeys::shardOfKey, RetryPolicy.defaults(), BatchFeedback.of(trigger),
-                    Duration.ofMinutes(1)).withConnections(new NoOpConnections());
+            FlushToDatabase<ClickEvent, Integer, GlobalWindow> flush = new FlushToDatabase<ClickEvent, Integer, GlobalWindow>(
+                    arm.label(), nowhere, shardKeys::shardOfKey, RetryPolicy.defaults(), BatchFeedback.of(trigger),
+                    Duration.ofMinutes(1), BatchCompaction.ofEvents()).withConnections(new NoOpConnections());
             ArmPipelines.batchByShard(events, byShard, trigger, flush)
                     .name("batch-and-flush-" + arm.label())
                     .map(new BenchFunctions.MarkEnd<BatchReceipt>(r -> r.events)).name("mark-end")

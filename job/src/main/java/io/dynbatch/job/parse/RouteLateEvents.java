@@ -80,8 +80,9 @@ public class RouteLateEvents extends ProcessFunction<ClickEvent, ClickEvent> imp
                 throw new IllegalStateException("This savepoint/checkpoint was taken with state layout '" + restored
                         + "' but the job now has '" + stateLayout + "'. The shard count (--shards, --max-parallelism) "
                         + "the split arms and the commit mode (--commit) must not change while the totals tables are kept: rows would move to "
-                        + "shards whose state does not hold their totals. Keep the old values, or start fresh with new "
-                        + "tables (see docs/architecture.md).");
+                        + "shards whose state does not hold their totals. Nor can windows that held events restore as "
+                        + "windows of pre-compacted bundles (window=bundles; --pre-compact-delay 0 keeps events). Keep "
+                        + "the old values, or start fresh with new tables (see docs/operations.md).");
             }
         }
         long lowest = Long.MAX_VALUE;

@@ -1,7 +1,7 @@
 package io.dynbatch.job.sink;
 
+import io.dynbatch.job.batch.BatchCompaction;
 import io.dynbatch.job.batch.CompactedBatch;
-import io.dynbatch.job.model.ClickEvent;
 import io.dynbatch.job.model.FiredBatch;
 
 import io.dynbatch.triggers.BatchFeedback;
@@ -26,7 +26,7 @@ import java.util.Objects;
  * key: the batch sequence, the size the trigger planned, the write cost the committer charged this
  * key (handed to the trigger's cost model, one batch late), and totals of the earlier keyed layout.
  */
-public class FireToCommitter<K, W extends Window> extends ProcessWindowFunction<ClickEvent, FiredBatch, K, W>
+public class FireToCommitter<IN, K, W extends Window> extends ProcessWindowFunction<IN, FiredBatch, K, W>
         implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
@@ -34,6 +34,7 @@ public class FireToCommitter<K, W extends Window> extends ProcessWindowFunction<
     private final String arm;
     private final FlushToDatabase.ShardOfKey<K> shardOfKey;
     private final BatchFeedback feedback;
+    private final BatchCompaction<IN> compaction;
 
     private transient BatchSequence batchIds;
     private transient KeyedRowTotalsMigration earlierLayout;
@@ -43,8 +44,11 @@ public class FireToCommitter<K, W extends Window> extends ProcessWindowFunction<
 
     /**
      * @param feedback the handle of the trigger that fires this function ({@code BatchFeedback.of(trigger)})
+     * @param compaction how the window's contents (events or pre-compacted bundles) become one batch
      */
-    public FireToCommitter(String arm, FlushToDatabase.ShardOfKey<K> shardOfKey, BatchFeedback feedback) {
+    public FireToCommitter(String arm, FlushToDatabase.ShardOfKey<K> shardOfKey, BatchFeedback feedback,
+            BatchCompaction<IN> compaction) {
+        this.compaction = Objects.requireNonNull(compaction, "compaction");
         this.arm = Objects.requireNonNull(arm, "arm");
         this.shardOfKey = Objects.requireNonNull(shardOfKey, "shardOfKey");
         this.feedback = Objects.requireNonNull(feedback, "feedback");
@@ -73,9 +77,8 @@ public class FireToCommitter<K, W extends Window> extends ProcessWindowFunction<
     }
 
     @Override
-    public void process(K key, Context context, Iterable<ClickEvent> windowEvents, Collector<FiredBatch> out)
-            throws Exception {
-        CompactedBatch batch = CompactedBatch.of(windowEvents); // the only pass over the batch's events
+    public void process(K key, Context context, Iterable<IN> contents, Collector<FiredBatch> out) throws Exception {
+        CompactedBatch batch = compaction.compact(contents); // the only pass over the batch's contents
         long target = feedback.takeTarget(context.windowState());
         int shard = shardOfKey.shardOf(key);
         String keyLabel = BatchSequence.label(shard, key);

@@ -1,8 +1,8 @@
 package io.dynbatch.job.sink;
 
+import io.dynbatch.job.batch.BatchCompaction;
 import io.dynbatch.job.batch.CompactedBatch;
 import io.dynbatch.job.model.BatchReceipt;
-import io.dynbatch.job.model.ClickEvent;
 import io.dynbatch.job.model.DeadLetter;
 
 import io.dynbatch.triggers.BatchFeedback;
@@ -36,7 +36,8 @@ import java.util.List;
  * reason while the rest commits, and anything else fails the task so Flink restarts it from the
  * last checkpoint.
  *
- * <p>Window contents: the batch's events themselves, in Flink's list window state, and compacted to
+ * <p>Window contents: the batch's events themselves, or the shard's pre-compacted bundles of them
+ * ({@link io.dynbatch.job.batch.ShardBundle}), in Flink's list window state, and compacted to
  * rows ({@link CompactedBatch}) here, once per batch. An append to list state is O(1) on every state
  * backend (on RocksDB a merge that neither reads nor rewrites what is already pending), so the
  * work per event does not grow with the batch; an aggregate would re-serialize the whole
@@ -46,7 +47,7 @@ import java.util.List;
  * resolution) in the receipt's HdrHistogram; events of rejected or late rows are not in it (they
  * are in the receipt's {@code rejectedEvents}).
  */
-public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<ClickEvent, BatchReceipt, K, W>
+public class FlushToDatabase<IN, K, W extends Window> extends ProcessWindowFunction<IN, BatchReceipt, K, W>
         implements CheckpointedFunction {
 
     /** Which shard a window key stands for, for the receipts ({@code -1} if the key is not a shard). */
@@ -76,6 +77,7 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
     private final ShardOfKey<K> shardOfKey;
     private final RetryPolicy retryPolicy;
     private final BatchFeedback feedback;
+    private final BatchCompaction<IN> compaction;
     private ConnectionSource connectionSource = DATABASE;
 
     /** Rows the database refused permanently (after bisection), one dead letter per row. */
@@ -94,9 +96,11 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
      *     for triggers that learn nothing)
      * @param allowedLateness per-row totals of minutes that closed before {@code watermark -
      *     allowedLateness} are pruned from state (the late-event router uses the same bound)
+     * @param compaction how the window's contents (events or pre-compacted bundles) become one batch
      */
     public FlushToDatabase(String arm, DatabaseSettings database, ShardOfKey<K> shardOfKey, RetryPolicy retryPolicy,
-            BatchFeedback feedback, Duration allowedLateness) {
+            BatchFeedback feedback, Duration allowedLateness, BatchCompaction<IN> compaction) {
+        this.compaction = java.util.Objects.requireNonNull(compaction, "compaction");
         this.feedback = java.util.Objects.requireNonNull(feedback, "feedback");
         this.allowedLatenessMillis = allowedLateness.toMillis();
         this.arm = arm;
@@ -106,7 +110,7 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
     }
 
     /** This window function, writing through {@code source}'s connections instead of the database's. */
-    public FlushToDatabase<K, W> withConnections(ConnectionSource source) {
+    public FlushToDatabase<IN, K, W> withConnections(ConnectionSource source) {
         this.connectionSource = java.util.Objects.requireNonNull(source, "source");
         return this;
     }
@@ -130,9 +134,8 @@ public class FlushToDatabase<K, W extends Window> extends ProcessWindowFunction<
     }
 
     @Override
-    public void process(K key, Context context, Iterable<ClickEvent> windowEvents, Collector<BatchReceipt> out)
-            throws Exception {
-        CompactedBatch batch = CompactedBatch.of(windowEvents); // the only pass over the batch's events
+    public void process(K key, Context context, Iterable<IN> contents, Collector<BatchReceipt> out) throws Exception {
+        CompactedBatch batch = compaction.compact(contents); // the only pass over the batch's contents
         // the trigger's planned size for this batch, taken before anything can return
         long target = feedback.takeTarget(context.windowState());
         if (batch.events == 0) {

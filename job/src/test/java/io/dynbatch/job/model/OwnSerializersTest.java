@@ -1,5 +1,8 @@
 package io.dynbatch.job.model;
 
+import io.dynbatch.job.batch.ShardBundle;
+import io.dynbatch.job.batch.ShardBundleSerializer;
+
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -14,7 +17,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link ClickEvent} and {@link RowKey} are serialized by their own serializers, exactly, never by
+ * {@link ClickEvent}, {@link RowKey} and {@link ShardBundle} are serialized by their own serializers, exactly, never by
  * Kryo, and the serializers' snapshots restore them.
  */
 class OwnSerializersTest {
@@ -37,6 +40,8 @@ class OwnSerializersTest {
         config.setGenericTypes(false);
         assertThat(TypeInformation.of(ClickEvent.class).createSerializer(config)).isSameAs(ClickEventSerializer.INSTANCE);
         assertThat(TypeInformation.of(RowKey.class).createSerializer(config)).isSameAs(RowKeySerializer.INSTANCE);
+        assertThat(TypeInformation.of(ShardBundle.class).createSerializer(config))
+                .isSameAs(ShardBundleSerializer.INSTANCE);
     }
 
     @Test
@@ -75,6 +80,7 @@ class OwnSerializersTest {
     void theirSnapshotsRestoreCompatibleSerializers() throws Exception {
         assertSnapshotRestores(ClickEventSerializer.INSTANCE);
         assertSnapshotRestores(RowKeySerializer.INSTANCE);
+        assertSnapshotRestores(ShardBundleSerializer.INSTANCE);
     }
 
     private <T> void assertSnapshotRestores(TypeSerializer<T> serializer) throws Exception {

@@ -1,5 +1,6 @@
 package io.dynbatch.job.sink;
 
+import io.dynbatch.job.batch.BatchCompaction;
 import io.dynbatch.job.batch.ShardKeySelector;
 import io.dynbatch.job.batch.ShardKeys;
 import io.dynbatch.job.model.BatchReceipt;
@@ -38,9 +39,9 @@ final class FlushOperatorHarness {
     }
 
     /** The job's window function of arm {@code static} for {@code keys}, writing to {@code database}. */
-    static FlushToDatabase<Integer, GlobalWindow> flush(DatabaseSettings database, ShardKeys keys) {
+    static FlushToDatabase<ClickEvent, Integer, GlobalWindow> flush(DatabaseSettings database, ShardKeys keys) {
         return new FlushToDatabase<>("static", database, keys::shardOfKey, RetryPolicy.defaults(), BatchFeedback.NONE,
-                Duration.ofMinutes(1));
+                Duration.ofMinutes(1), BatchCompaction.ofEvents());
     }
 
     /**

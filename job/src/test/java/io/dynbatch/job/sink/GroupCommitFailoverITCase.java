@@ -1,6 +1,7 @@
 package io.dynbatch.job.sink;
 
 import io.dynbatch.job.ArmKind;
+import io.dynbatch.job.ArmInput;
 import io.dynbatch.job.ArmPipelines;
 import io.dynbatch.job.FlinkTestCluster;
 import io.dynbatch.job.JobOptions;
@@ -71,7 +72,9 @@ class GroupCommitFailoverITCase {
         DataStream<ClickEvent> events = env
                 .fromSource(new NumberSequenceSource(0, EVENTS - 1), WatermarkStrategy.noWatermarks(), "sequence")
                 .map(new ToEvent()).name("to-click-event");
-        ArmPipelines.build(ArmKind.STATIC, events, options, database, new ShardKeys(4, 128), CrashOnFifthUse::new)
+        ShardKeys shardKeys = new ShardKeys(4, 128);
+        ArmPipelines.build(ArmKind.STATIC, ArmInput.of(events, options, shardKeys), options, database, shardKeys,
+                CrashOnFifthUse::new)
                 .sinkTo(new DiscardingSink<>());
         env.execute("group commit failover");
 
