@@ -54,7 +54,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * --commit MODE          group (default: a subtask's batches that fire together in one transaction) or shard
  * --commit-grid D        group commit: the grid the shards' deadlines are aligned to (default: the job's)
  * --shards N             write shards (default 4)
- * --job-args "..."       further job options, space-separated, e.g. "--commit-join 1s --pre-compact-delay 0"
+ * --job-args K=V,...     further job options without their dashes, e.g. commit-join=1s,pre-compact-delay=0
  * --jdbc-url URL         PostgreSQL (default jdbc:postgresql://127.0.0.1:5432/test, user postgres)
  * </pre>
  */
@@ -93,8 +93,7 @@ public final class AbBenchmark {
         bench.commit = p.get("commit", "group");
         bench.commitGrid = p.get("commit-grid", null);
         bench.shards = p.get("shards", "4");
-        String jobArgs = p.get("job-args", "").trim();
-        bench.jobArgs = jobArgs.isEmpty() ? List.of() : List.of(jobArgs.split("\\s+"));
+        bench.jobArgs = jobArgs(p.get("job-args", ""));
         try (LocalCluster cluster = LocalCluster.start(2, "8081-8099")) {
             System.out.println("Flink web UI: http://localhost:" + cluster.restAddress().getPort());
             for (String scenario : scenarios) {
@@ -105,6 +104,23 @@ public final class AbBenchmark {
         System.out.println();
         System.out.println(bench.results.printed());
         System.out.println("Results written to " + out.toAbsolutePath());
+    }
+
+    /** {@code k=v,k2=v2} as job arguments {@code --k v --k2 v2}. */
+    static List<String> jobArgs(String pairs) {
+        List<String> args = new ArrayList<>();
+        for (String pair : pairs.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--job-args takes name=value pairs, got " + pair);
+            }
+            args.add("--" + pair.substring(0, eq).trim());
+            args.add(pair.substring(eq + 1).trim());
+        }
+        return args;
     }
 
     private void run(LocalCluster cluster, String scenario, double scale) throws Exception {

@@ -1,11 +1,11 @@
 package io.dynbatch.job.batch;
 
+import io.dynbatch.job.model.NonReusingSerializer;
 import io.dynbatch.job.model.RowKey;
 import io.dynbatch.job.model.RowKeySerializer;
 
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -18,18 +18,13 @@ import java.util.Map;
  * oldest ingest time, the event count, then per row its key ({@link RowKeySerializer}), its event
  * count and its ingest-time runs (only the runs in use, not the spare capacity).
  */
-public final class ShardBundleSerializer extends TypeSerializerSingleton<ShardBundle> {
+public final class ShardBundleSerializer extends NonReusingSerializer<ShardBundle> {
 
     private static final long serialVersionUID = 1L;
 
     public static final ShardBundleSerializer INSTANCE = new ShardBundleSerializer();
 
     private ShardBundleSerializer() {}
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public ShardBundle createInstance() {
@@ -42,16 +37,6 @@ public final class ShardBundleSerializer extends TypeSerializerSingleton<ShardBu
         copy.oldestIngest = from.oldestIngest;
         copy.rows.addAll(from.rows);
         return copy;
-    }
-
-    @Override
-    public ShardBundle copy(ShardBundle from, ShardBundle reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -97,16 +82,6 @@ public final class ShardBundleSerializer extends TypeSerializerSingleton<ShardBu
             }
         }
         return bundle;
-    }
-
-    @Override
-    public ShardBundle deserialize(ShardBundle reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.dynbatch.job.model;
 
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -16,18 +15,13 @@ import java.io.IOException;
  * per string, and a reflective access per field. Deserialized event types are the enum's own strings
  * (shared, not one copy per pending event).
  */
-public final class ClickEventSerializer extends TypeSerializerSingleton<ClickEvent> {
+public final class ClickEventSerializer extends NonReusingSerializer<ClickEvent> {
 
     private static final long serialVersionUID = 1L;
 
     public static final ClickEventSerializer INSTANCE = new ClickEventSerializer();
 
     private ClickEventSerializer() {}
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public ClickEvent createInstance() {
@@ -37,16 +31,6 @@ public final class ClickEventSerializer extends TypeSerializerSingleton<ClickEve
     @Override
     public ClickEvent copy(ClickEvent from) {
         return new ClickEvent(from.eventId, from.page, from.eventType, from.userId, from.ingestTime);
-    }
-
-    @Override
-    public ClickEvent copy(ClickEvent from, ClickEvent reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -67,16 +51,6 @@ public final class ClickEventSerializer extends TypeSerializerSingleton<ClickEve
         e.eventType = CompactFields.readEventType(in);
         e.page = CompactFields.readNullable(in);
         return e;
-    }
-
-    @Override
-    public ClickEvent deserialize(ClickEvent reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.dynbatch.job.model;
 
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -13,18 +12,13 @@ import java.io.IOException;
  * RocksDB serialized for every read and write): page and event type as {@link CompactFields} encodes
  * them, then the minute. Deterministic, as a RocksDB key must be: equal rows give equal bytes.
  */
-public final class RowKeySerializer extends TypeSerializerSingleton<RowKey> {
+public final class RowKeySerializer extends NonReusingSerializer<RowKey> {
 
     private static final long serialVersionUID = 1L;
 
     public static final RowKeySerializer INSTANCE = new RowKeySerializer();
 
     private RowKeySerializer() {}
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public RowKey createInstance() {
@@ -34,16 +28,6 @@ public final class RowKeySerializer extends TypeSerializerSingleton<RowKey> {
     @Override
     public RowKey copy(RowKey from) {
         return new RowKey(from.page, from.eventType, from.minute);
-    }
-
-    @Override
-    public RowKey copy(RowKey from, RowKey reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -60,16 +44,6 @@ public final class RowKeySerializer extends TypeSerializerSingleton<RowKey> {
         row.eventType = CompactFields.readEventType(in);
         row.minute = in.readLong();
         return row;
-    }
-
-    @Override
-    public RowKey deserialize(RowKey reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override
