@@ -198,7 +198,7 @@ public final class JobOptions implements Serializable {
                 + (preCompacts() && usesBundles() ? ";window=bundles" : ""); // the windows hold bundles, not events
     }
 
-    /** Whether an arm that runs batches pre-compacted bundles (static and adaptive do). */
+    /** Whether an arm that runs reads pre-compacted bundles (static and adaptive do). */
     private boolean usesBundles() {
         return arms.stream().anyMatch(ArmKind::readsBundles);
     }

@@ -51,11 +51,7 @@ public final class KeyJitter<T> implements Serializable {
      * @throws IllegalArgumentException if {@code grid} is not positive
      */
     public static <T> KeyJitter<T> alignedTo(Duration grid) {
-        Objects.requireNonNull(grid, "grid");
-        if (grid.isNegative() || grid.isZero()) {
-            throw new IllegalArgumentException("grid must be > 0, got " + grid);
-        }
-        return new KeyJitter<>(grid.toMillis(), null, grid.toMillis(), 0);
+        return alignedTo(grid, Duration.ZERO);
     }
 
     /**
@@ -69,11 +65,14 @@ public final class KeyJitter<T> implements Serializable {
      * @throws IllegalArgumentException if {@code grid} is not positive or {@code join} is negative
      */
     public static <T> KeyJitter<T> alignedTo(Duration grid, Duration join) {
-        long gridMillis = KeyJitter.<T>alignedTo(grid).gridMillis;
+        if (Objects.requireNonNull(grid, "grid").isNegative() || grid.isZero()) {
+            throw new IllegalArgumentException("grid must be > 0, got " + grid);
+        }
         if (Objects.requireNonNull(join, "join").isNegative()) {
             throw new IllegalArgumentException("join must be >= 0, got " + join);
         }
-        return new KeyJitter<>(gridMillis, null, gridMillis, join.toMillis()); // joining never fires before now
+        // the maximum jitter is the grid alone: joining never fires a timer before it is set
+        return new KeyJitter<>(grid.toMillis(), null, grid.toMillis(), join.toMillis());
     }
 
     /**
