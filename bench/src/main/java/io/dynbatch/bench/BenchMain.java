@@ -2,6 +2,7 @@ package io.dynbatch.bench;
 
 import io.dynbatch.bench.e2e.EndToEndThroughputBenchmark;
 import io.dynbatch.bench.jobwindow.JobWindowBenchmark;
+import io.dynbatch.bench.jobwindow.JobWindowVariant;
 import io.dynbatch.bench.memory.MemoryBenchmark;
 import io.dynbatch.bench.throughput.ThroughputBenchmark;
 import io.dynbatch.bench.throughput.TriggerMicroBenchmark;
@@ -36,6 +37,7 @@ import java.util.Set;
  * --backends hashmap,rocksdb         state backends of the throughput runs
  * --parallelism 1,2                  parallelism of the throughput runs
  * --batch-sizes 100,1000,10000       batch sizes of the throughput runs
+ * --variants builtin,static,adaptive,adaptive-events   what the job-window runs besides the keyed reduce
  * --rounds N                         measured rounds (throughput, write path)
  * --jdbc-url URL                     PostgreSQL for the write path (default jdbc:postgresql://127.0.0.1:5432/test, user postgres)
  * --out DIR                          results directory (default: results, i.e. bench/results under Maven)
@@ -67,6 +69,7 @@ public final class BenchMain {
         String url = DEFAULT_JDBC_URL;
         Path dir = Path.of("results");
         long e2eEvents = 3_000_000;
+        List<JobWindowVariant> variants = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--suites" -> suites = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
@@ -78,6 +81,7 @@ public final class BenchMain {
                 case "--jdbc-url" -> url = args[++i];
                 case "--out" -> dir = Path.of(args[++i]);
                 case "--e2e-events" -> e2eEvents = Long.parseLong(args[++i]);
+                case "--variants" -> variants = Arrays.stream(args[++i].split(",")).map(JobWindowVariant::byLabel).toList();
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (see BenchMain's Javadoc)");
             }
         }
@@ -98,7 +102,7 @@ public final class BenchMain {
         if (suites.contains("job-window")) {
             JobWindowBenchmark.Settings s = quick ? JobWindowBenchmark.Settings.quick(backends) : JobWindowBenchmark.Settings.full();
             s = new JobWindowBenchmark.Settings(backends, parallelism != null ? parallelism : s.parallelisms(),
-                    batchSizes != null ? batchSizes : s.batchSizes(), s.triggers(), rounds != null ? rounds : s.rounds(),
+                    batchSizes != null ? batchSizes : s.batchSizes(), variants != null ? variants : s.triggers(), rounds != null ? rounds : s.rounds(),
                     s.rocksdbRecords(), s.heapRecords(), s.warmupRecords());
             try (BenchCluster cluster = new BenchCluster()) {
                 JobWindowBenchmark b = new JobWindowBenchmark(cluster, out);

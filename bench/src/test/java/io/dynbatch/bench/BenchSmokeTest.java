@@ -64,7 +64,7 @@ class BenchSmokeTest {
         String jobWindow = Files.readString(out.resolve("job-window.csv"));
         assertThat(jobWindow).startsWith("backend,parallelism,trigger,batch,records,rounds,records_per_s,");
         assertThat(jobWindow).contains("keyed_reduce_records_per_s", "rocksdb,1,adaptive,100,", "hashmap,1,builtin,100,",
-                "rocksdb,1,static,100,", "rocksdb,1,keyed-reduce,0,");
+                "rocksdb,1,static,100,", "rocksdb,1,adaptive-events,100,", "rocksdb,1,keyed-reduce,0,");
         assertThat(out.resolve("job-window-runs.csv")).exists();
         assertThat(out.resolve("throughput.csv")).exists();
         assertThat(out.resolve("throughput.json")).exists();

@@ -4,7 +4,6 @@ import io.dynbatch.bench.BenchCluster;
 import io.dynbatch.bench.ResultFiles;
 import io.dynbatch.bench.Stats;
 import io.dynbatch.bench.throughput.ThroughputJob;
-import io.dynbatch.job.ArmKind;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,29 +18,32 @@ import java.util.Map;
 /**
  * Records/s and CPU per record of the job's own batching path ({@link JobWindowRun}) for each state
  * backend (RocksDB, the deploy default, first), parallelism, trigger and batch size, against a plain
- * keyed reduce of the same events on the same backend in the same rounds.
+ * keyed reduce of the same events on the same backend in the same rounds. The static and adaptive arms
+ * run as deployed, pre-compacted; {@code adaptive-events} is the adaptive arm without pre-compaction.
  *
  * <p>Method: per (backend, parallelism) group every configuration runs once on a small input as
  * warm-up, then {@code rounds} times measured on the group's input, rounds interleaving all
  * configurations in a rotating order so that the noise of a shared machine hits every one alike. A
  * run is timed from the first record the source maps to the last batch reaching the end of the
- * pipeline; the CPU is the keyed task thread's. Every run checks that every input event came out.
+ * pipeline; the CPU is both task threads' (the source chain, where the pre-compaction runs, and the keyed
+ * chain). Every run checks that every input event came out.
  */
 public final class JobWindowBenchmark {
 
     /** What to measure. */
     public record Settings(List<String> backends, List<Integer> parallelisms, List<Integer> batchSizes,
-            List<ArmKind> triggers, int rounds, long rocksdbRecords, long heapRecords, long warmupRecords) {
+            List<JobWindowVariant> triggers, int rounds, long rocksdbRecords, long heapRecords, long warmupRecords) {
 
         public static Settings full() {
             return new Settings(List.of("rocksdb", "hashmap"), List.of(1, 2), List.of(100, 1_000, 10_000, 50_000),
-                    List.of(ArmKind.BUILTIN, ArmKind.STATIC, ArmKind.ADAPTIVE), 3, 800_000, 2_000_000, 200_000);
+                    List.of(JobWindowVariant.BUILTIN, JobWindowVariant.STATIC, JobWindowVariant.ADAPTIVE,
+                            JobWindowVariant.ADAPTIVE_EVENTS), 3, 800_000, 2_000_000, 200_000);
         }
 
         /** One tiny run of each trigger at one batch size, parallelism 1: a smoke run. */
         public static Settings quick(List<String> backends) {
-            return new Settings(backends, List.of(1), List.of(100), List.of(ArmKind.BUILTIN, ArmKind.STATIC, ArmKind.ADAPTIVE),
-                    1, 20_000, 20_000, 0);
+            return new Settings(backends, List.of(1), List.of(100), List.of(JobWindowVariant.BUILTIN,
+                    JobWindowVariant.STATIC, JobWindowVariant.ADAPTIVE, JobWindowVariant.ADAPTIVE_EVENTS), 1, 20_000, 20_000, 0);
         }
 
         long records(String backend) {
@@ -51,7 +53,7 @@ public final class JobWindowBenchmark {
 
     /** One measured or warm-up run; {@code trigger} is {@code keyed-reduce} for the reference. */
     public record Run(String backend, int parallelism, String trigger, int batch, int round, boolean warmup,
-            long records, double seconds, double cpuNanosPerRecord) {
+            long records, double seconds, double cpuNanosPerRecord, double keyedCpuNanosPerRecord) {
         public double rate() {
             return records / seconds;
         }
@@ -59,13 +61,13 @@ public final class JobWindowBenchmark {
 
     /** One cell of the grid over the measured rounds, with the keyed reduce of the same rounds. */
     public record Summary(String backend, int parallelism, String trigger, int batch, long records, Stats rate,
-            Stats cpuNanosPerRecord, Stats keyedReduceRate) {
+            Stats cpuNanosPerRecord, Stats keyedCpuNanosPerRecord, Stats keyedReduceRate) {
         public double ratioToKeyedReduce() {
             return rate.mean() / keyedReduceRate.mean();
         }
     }
 
-    static final String REDUCE = "keyed-reduce";
+    static final String REDUCE = JobWindowVariant.KEYED_REDUCE.label();
 
     private final BenchCluster cluster;
     private final PrintStream log;
@@ -90,20 +92,20 @@ public final class JobWindowBenchmark {
         return out;
     }
 
-    private record Config(ArmKind trigger, int batch) {
+    private record Config(JobWindowVariant trigger, int batch) {
         String label() {
-            return trigger == null ? REDUCE : trigger.label();
+            return trigger.label();
         }
     }
 
     private List<Summary> runGroup(Settings s, String backend, int p) throws Exception {
         List<Config> configs = new ArrayList<>();
         for (int n : s.batchSizes()) {
-            for (ArmKind t : s.triggers()) {
+            for (JobWindowVariant t : s.triggers()) {
                 configs.add(new Config(t, n));
             }
         }
-        configs.add(new Config(null, 0));
+        configs.add(new Config(JobWindowVariant.KEYED_REDUCE, 0));
         long records = s.records(backend);
         log.printf(Locale.ROOT, "%n[job-window] backend=%s parallelism=%d: %,d records per run, %d configs x %d rounds%n",
                 backend, p, records, configs.size(), s.rounds());
@@ -118,8 +120,9 @@ public final class JobWindowBenchmark {
                 Config c = configs.get((i + round * 5) % configs.size());
                 Run run = toRun(backend, p, c, round, false, runOnce(backend, p, c, records));
                 runs.add(run);
-                log.printf(Locale.ROOT, "  round %d %-12s n=%-6d %,12.0f rec/s (%.2f s) %7.0f cpu-ns/rec%n",
-                        round, c.label(), c.batch, run.rate(), run.seconds(), run.cpuNanosPerRecord());
+                log.printf(Locale.ROOT, "  round %d %-15s n=%-6d %,12.0f rec/s (%.2f s) %7.0f cpu-ns/rec (keyed task %.0f)%n",
+                        round, c.label(), c.batch, run.rate(), run.seconds(), run.cpuNanosPerRecord(),
+                        run.keyedCpuNanosPerRecord());
             }
         }
         List<Summary> out = new ArrayList<>();
@@ -128,7 +131,8 @@ public final class JobWindowBenchmark {
             List<Run> mine = measured(backend, p, c.label(), c.batch);
             out.add(new Summary(backend, p, c.label(), c.batch, records,
                     Stats.of(mine.stream().mapToDouble(Run::rate).toArray()),
-                    Stats.of(mine.stream().mapToDouble(Run::cpuNanosPerRecord).toArray()), reduce));
+                    Stats.of(mine.stream().mapToDouble(Run::cpuNanosPerRecord).toArray()),
+                    Stats.of(mine.stream().mapToDouble(Run::keyedCpuNanosPerRecord).toArray()), reduce));
         }
         return out;
     }
@@ -139,7 +143,8 @@ public final class JobWindowBenchmark {
     }
 
     private static Run toRun(String backend, int p, Config c, int round, boolean warmup, ThroughputJob.Result r) {
-        return new Run(backend, p, c.label(), c.batch, round, warmup, r.records(), r.seconds(), r.cpuNanosPerRecord());
+        return new Run(backend, p, c.label(), c.batch, round, warmup, r.records(), r.seconds(), r.taskCpuNanosPerRecord(),
+                r.cpuNanosPerRecord());
     }
 
     private ThroughputJob.Result runOnce(String backend, int p, Config c, long records) throws Exception {
@@ -160,29 +165,32 @@ public final class JobWindowBenchmark {
         for (Run r : runs) {
             raw.add(List.of(r.backend(), str(r.parallelism()), r.trigger(), str(r.batch()), str(r.round()),
                     String.valueOf(r.warmup()), str(r.records()), fmt(r.seconds(), 4), fmt(r.rate(), 0),
-                    fmt(r.cpuNanosPerRecord(), 1)));
+                    fmt(r.cpuNanosPerRecord(), 1), fmt(r.keyedCpuNanosPerRecord(), 1)));
         }
         ResultFiles.write(dir, "job-window-runs", machine, command, List.of("backend", "parallelism", "trigger", "batch",
-                "round", "warmup", "records", "seconds", "records_per_s", "cpu_ns_per_record"), raw);
+                "round", "warmup", "records", "seconds", "records_per_s", "cpu_ns_per_record", "keyed_cpu_ns_per_record"), raw);
         List<List<String>> rows = new ArrayList<>();
-        StringBuilder md = new StringBuilder("Job window path (keyBy(shard) -> GlobalWindows + trigger -> events in list state -> "
-                + "FlushToDatabase with a no-op connection), records/s mean ± 95% CI and keyed-task CPU ns per record over "
-                + "interleaved rounds, against a keyed reduce of the same events on the same backend. Command: `" + command
-                + "`.\n\n| backend | p | trigger | batch | records/s | cpu ns/rec | cpu vs batch 100 | keyed reduce rec/s | ratio |\n"
-                + "|---|---|---|---|---|---|---|---|---|\n");
+        StringBuilder md = new StringBuilder("Job window path as the job builds it (static, adaptive: pre-compaction into "
+                + "per-shard bundles -> keyBy(shard) -> GlobalWindows + trigger -> list state -> window function -> group "
+                + "commit through a no-op connection; builtin and adaptive-events: the events themselves), records/s mean ± "
+                + "95% CI and CPU ns per record of both task threads (source chain + keyed chain; the keyed chain's alone in "
+                + "brackets) over interleaved rounds, against a keyed reduce of the same events on the same backend. Command: `"
+                + command + "`.\n\n| backend | p | trigger | batch | records/s | cpu ns/rec (keyed) | cpu vs batch 100 | "
+                + "keyed reduce rec/s | ratio |\n|---|---|---|---|---|---|---|---|---|\n");
         for (Summary s : summaries) {
             rows.add(List.of(s.backend(), str(s.parallelism()), s.trigger(), str(s.batch()), str(s.records()),
                     str(s.rate().n()), fmt(s.rate().mean(), 0), fmt(s.rate().ci95(), 0),
-                    fmt(s.cpuNanosPerRecord().mean(), 1), fmt(s.keyedReduceRate().mean(), 0),
+                    fmt(s.cpuNanosPerRecord().mean(), 1), fmt(s.keyedCpuNanosPerRecord().mean(), 1),
+                    fmt(s.keyedReduceRate().mean(), 0),
                     fmt(s.ratioToKeyedReduce(), 3), fmt(cpuVsSmallestBatch(summaries, s), 3)));
-            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %,.0f ± %,.0f | %,.0f | %s | %,.0f | %.2fx |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %,.0f ± %,.0f | %,.0f (%,.0f) | %s | %,.0f | %.2fx |%n",
                     s.backend(), s.parallelism(), s.trigger(), s.trigger().equals(REDUCE) ? "-" : str(s.batch()),
-                    s.rate().mean(), s.rate().ci95(), s.cpuNanosPerRecord().mean(),
+                    s.rate().mean(), s.rate().ci95(), s.cpuNanosPerRecord().mean(), s.keyedCpuNanosPerRecord().mean(),
                     s.trigger().equals(REDUCE) ? "-" : String.format(Locale.ROOT, "%.2fx", cpuVsSmallestBatch(summaries, s)),
                     s.keyedReduceRate().mean(), s.ratioToKeyedReduce()));
         }
         ResultFiles.write(dir, "job-window", machine, command, List.of("backend", "parallelism", "trigger", "batch",
-                "records", "rounds", "records_per_s", "records_per_s_ci95", "cpu_ns_per_record",
+                "records", "rounds", "records_per_s", "records_per_s_ci95", "cpu_ns_per_record", "keyed_cpu_ns_per_record",
                 "keyed_reduce_records_per_s", "ratio_to_keyed_reduce", "cpu_ratio_to_smallest_batch"), rows);
         Files.writeString(dir.resolve("job-window.md"), md, StandardCharsets.UTF_8);
         log.println();

@@ -32,6 +32,11 @@ public final class BenchFunctions {
      * wall time it hardly moves when other processes compete for the cores.
      */
     public static final String CPU = "bench.keyedTaskCpuNanos";
+    /**
+     * CPU time of the source task threads (sequence source, event mapping and whatever the job chains
+     * to them: the pre-compaction, the serialization onto the network), summed over subtasks.
+     */
+    public static final String SOURCE_CPU = "bench.sourceTaskCpuNanos";
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -77,6 +82,8 @@ public final class BenchFunctions {
         private transient ClickEvent[] pool;
         private transient LongMinimum start;
         private transient boolean started;
+        private transient LongCounter cpu;
+        private transient long cpuAtOpen;
 
         public ToClickEvent(int pages, ShardKeys shardKeys) {
             this.pages = pages;
@@ -88,6 +95,14 @@ public final class BenchFunctions {
             pool = pool(pages, shardKeys, System.currentTimeMillis());
             start = new LongMinimum();
             getRuntimeContext().addAccumulator(START, start);
+            cpu = new LongCounter();
+            getRuntimeContext().addAccumulator(SOURCE_CPU, cpu);
+            cpuAtOpen = THREADS.getCurrentThreadCpuTime();
+        }
+
+        @Override
+        public void close() {
+            cpu.add(THREADS.getCurrentThreadCpuTime() - cpuAtOpen);
         }
 
         @Override

@@ -36,7 +36,7 @@ public final class ThroughputJob {
     private ThroughputJob() {}
 
     /** What one run measured. */
-    public record Result(long records, long eventsAtEnd, double seconds, long keyedTaskCpuNanos) {
+    public record Result(long records, long eventsAtEnd, double seconds, long keyedTaskCpuNanos, long sourceTaskCpuNanos) {
         public double recordsPerSecond() {
             return records / seconds;
         }
@@ -44,6 +44,11 @@ public final class ThroughputJob {
         /** CPU nanoseconds of the keyed task per record. */
         public double cpuNanosPerRecord() {
             return (double) keyedTaskCpuNanos / records;
+        }
+
+        /** CPU nanoseconds of both tasks (source chain and keyed chain) per record. */
+        public double taskCpuNanosPerRecord() {
+            return (double) (keyedTaskCpuNanos + sourceTaskCpuNanos) / records;
         }
     }
 
@@ -89,10 +94,11 @@ public final class ThroughputJob {
         Long end = result.getAccumulatorResult(BenchFunctions.END);
         Long counted = result.getAccumulatorResult(BenchFunctions.EVENTS);
         Long cpu = result.getAccumulatorResult(BenchFunctions.CPU);
+        Long sourceCpu = result.getAccumulatorResult(BenchFunctions.SOURCE_CPU);
         if (start == null || end == null || counted == null || end <= start) {
             throw new IllegalStateException("run produced no timing: start=" + start + " end=" + end + " events=" + counted);
         }
-        return new Result(records, counted, (end - start) / 1e9, cpu == null ? 0 : cpu);
+        return new Result(records, counted, (end - start) / 1e9, cpu == null ? 0 : cpu, sourceCpu == null ? 0 : sourceCpu);
     }
 
     /** The class of keyed state the environment's backend creates (to check the backend took effect). */
