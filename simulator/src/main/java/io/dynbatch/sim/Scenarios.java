@@ -1,9 +1,10 @@
 package io.dynbatch.sim;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * The five scenarios. Their constants come from the project's DESIGN notes, not from
+ * The simulator's realisation of the five scenarios ({@link ScenarioKind}). Their constants come from the project's DESIGN notes, not from
  * the results: one subtask at 8k events/s (S1: 1.2k-12k), an SLO of 2 s, two shards per subtask
  * (DESIGN: keep shards per subtask to one or two; S4 has four so that one of them can take half),
  * 20 µs of operator time per event, and a sink that costs 25 ms per call (DESIGN's model slows to
@@ -31,8 +32,8 @@ import java.util.List;
  */
 public final class Scenarios {
 
-    /** The SLO of every scenario (the default). */
-    public static final long SLO_MILLIS = 2_000;
+    /** The SLO of every scenario. */
+    public static final long SLO_MILLIS = ScenarioKind.SLO_MILLIS;
 
     static final double PER_CALL_MILLIS = 25;
     static final double PER_ROW_MILLIS = 0.01;
@@ -47,7 +48,18 @@ public final class Scenarios {
     private Scenarios() {}
 
     public static List<Scenario> all() {
-        return List.of(diurnal(), slowSink(), backlog(), keySkew(), lagSwings());
+        return Arrays.stream(ScenarioKind.values()).map(Scenarios::of).toList();
+    }
+
+    /** The simulator's realisation of {@code kind}. */
+    public static Scenario of(ScenarioKind kind) {
+        return switch (kind) {
+            case S1_DIURNAL -> diurnal();
+            case S2_SLOW_SINK -> slowSink();
+            case S3_BACKLOG -> backlog();
+            case S4_KEY_SKEW -> keySkew();
+            case S5_LAG_SWINGS -> lagSwings();
+        };
     }
 
     private static SinkModel sink(long seed) {
@@ -58,11 +70,11 @@ public final class Scenarios {
     public static Scenario diurnal() {
         long day = 24 * MINUTE;
         double trough = 1_200;
-        double peak = 12_000;
+        double peak = trough * ScenarioKind.PEAK_OVER_TROUGH;
         java.util.function.LongToDoubleFunction load =
                 t -> (1 - Math.cos(2 * Math.PI * Math.floorMod(t, day) / day)) / 2; // 0 .. 1 .. 0
         return new Scenario(
-                "S1",
+                ScenarioKind.S1_DIURNAL.id(),
                 "diurnal: 1.2k-12k ev/s over a 24-min day, upstream lag 50 ms-1 s with load",
                 day,
                 0,
@@ -77,15 +89,17 @@ public final class Scenarios {
 
     /** S2: 15 minutes at 8k events/s, sink 5x slower in minutes 5-10. */
     public static Scenario slowSink() {
+        ScenarioKind kind = ScenarioKind.S2_SLOW_SINK;
+        long duration = 15 * MINUTE;
         return new Scenario(
-                "S2",
+                kind.id(),
                 "slow sink: 8k ev/s, writes 5x slower (125 ms/call + 0.05 ms/row) in minutes 5-10",
-                15 * MINUTE,
+                duration,
                 0,
                 TWO_EVEN,
                 t -> 8_000,
                 t -> 100,
-                sink(102).withSlowdown(5 * MINUTE, 10 * MINUTE, 5),
+                sink(102).withSlowdown(Math.round(duration * kind.slowFrom()), Math.round(duration * kind.slowUntil()), 5),
                 PER_EVENT_MILLIS,
                 SLO_MILLIS,
                 2);
@@ -94,7 +108,7 @@ public final class Scenarios {
     /** S3: 10 minutes of backlog at 8k events/s, then 20 minutes live at 8k events/s. */
     public static Scenario backlog() {
         return new Scenario(
-                "S3",
+                ScenarioKind.S3_BACKLOG.id(),
                 "backlog: restart with 10 min of lag (4.8M events), then 20 min live at 8k ev/s",
                 20 * MINUTE,
                 10 * MINUTE,
@@ -109,12 +123,13 @@ public final class Scenarios {
 
     /** S4: 15 minutes at 8k events/s over four shards, one of which takes half. */
     public static Scenario keySkew() {
+        double hot = ScenarioKind.S4_KEY_SKEW.hotShare();
         return new Scenario(
-                "S4",
+                ScenarioKind.S4_KEY_SKEW.id(),
                 "key skew: 8k ev/s over 4 shards, shard 0 gets 50%, shards 1-3 get 1/6 each",
                 15 * MINUTE,
                 0,
-                new double[] {0.5, 1.0 / 6, 1.0 / 6, 1.0 / 6},
+                new double[] {hot, (1 - hot) / 3, (1 - hot) / 3, (1 - hot) / 3},
                 t -> 8_000,
                 t -> 100,
                 sink(104),
@@ -129,13 +144,13 @@ public final class Scenarios {
     /** S5: 15 minutes at 8k events/s, upstream lag swinging 0 -> 1.5 s -> 0 every 90 s. */
     public static Scenario lagSwings() {
         return new Scenario(
-                "S5",
+                ScenarioKind.S5_LAG_SWINGS.id(),
                 "upstream lag swings: 8k ev/s, consumer lag 0 -> 1.5 s -> 0 every 90 s",
                 15 * MINUTE,
                 0,
                 TWO_EVEN,
                 t -> 8_000,
-                t -> 750 * (1 - Math.cos(2 * Math.PI * Math.floorMod(t, LAG_SWING_PERIOD_MILLIS)
+                t -> ScenarioKind.LAG_SWING_MAX_MILLIS / 2.0 * (1 - Math.cos(2 * Math.PI * Math.floorMod(t, LAG_SWING_PERIOD_MILLIS)
                         / LAG_SWING_PERIOD_MILLIS)),
                 sink(105),
                 PER_EVENT_MILLIS,

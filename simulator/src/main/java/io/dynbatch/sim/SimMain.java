@@ -2,6 +2,7 @@ package io.dynbatch.sim;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Command-line entry: runs the adaptive policy and the static grid on S1-S5, prints the tables and
@@ -13,7 +14,8 @@ import java.util.List;
 public final class SimMain {
 
     /** The scenarios the static setting re-run by the sensitivity check is chosen on. */
-    static final List<String> ORIGINAL = List.of("S1", "S2", "S3", "S4");
+    static final List<String> ORIGINAL = Stream.of(ScenarioKind.S1_DIURNAL, ScenarioKind.S2_SLOW_SINK,
+            ScenarioKind.S3_BACKLOG, ScenarioKind.S4_KEY_SKEW).map(ScenarioKind::id).toList();
 
     private SimMain() {}
 

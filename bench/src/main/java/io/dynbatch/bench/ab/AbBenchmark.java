@@ -10,6 +10,7 @@ import io.dynbatch.job.report.RunSummary;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.source.ClickstreamGenerator;
 import io.dynbatch.job.source.ClickstreamGeneratorSource;
+import io.dynbatch.sim.ScenarioKind;
 
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -19,6 +20,7 @@ import org.apache.flink.util.ParameterTool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executors;
@@ -28,15 +30,17 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The A/B benchmark (not part of the test suite): runs the real job on a local Flink cluster
- * against a real PostgreSQL through four scenarios, all four arms in shadow mode on the same
- * traffic, and writes the figures the notebooks read to {@code results/ab/} ({@link AbResults}):
+ * against a real PostgreSQL through the scenarios of {@link ScenarioKind} (the ones the simulator
+ * runs), all four arms in shadow mode on the same traffic, and writes the figures the notebooks read
+ * to {@code results/ab/} ({@link AbResults}):
  *
  * <ul>
- *   <li>S1_diurnal: a compressed day, 10x peak over trough, bursts;
+ *   <li>S1_diurnal: the generator's compressed day, 10x peak over trough, bursts;
  *   <li>S2_slow_sink: as S1, but for the middle third every write statement sleeps in PostgreSQL
  *       (a statement trigger calling pg_sleep), as lock contention would;
- *   <li>S3_backlog: the job starts with a backlog (the first events are already a minute old);
+ *   <li>S3_backlog: the job starts with a backlog (the first half of the traffic is already due);
  *   <li>S4_key_skew: half of all events go to one row, so one shard carries half the load.
+ *   <li>S5_lag_swings is the simulator's only: the generator cannot hold ingest times back yet.
  * </ul>
  *
  * Besides the client-side figures from the receipts it records PostgreSQL's own ({@link
@@ -60,8 +64,9 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class AbBenchmark {
 
-    static final long SLO_MILLIS = 2_000;
-    static final long INTERVAL_MILLIS = 10_000;
+    static final long SLO_MILLIS = ScenarioKind.SLO_MILLIS;
+    static final long INTERVAL_MILLIS = ScenarioKind.INTERVAL_MILLIS;
+    private static final String DEFAULT_SCENARIOS = "S1_diurnal,S2_slow_sink,S3_backlog,S4_key_skew";
     private static final String DEFAULT_ARMS = "tumbling_1min,builtin,static,adaptive";
 
     private final String url;
@@ -85,7 +90,12 @@ public final class AbBenchmark {
         ParameterTool p = ParameterTool.fromArgs(args);
         Path out = Path.of(p.get("out", "../results/ab"));
         double scale = p.getDouble("scale", 1.0);
-        List<String> scenarios = List.of(p.get("scenarios", "S1_diurnal,S2_slow_sink,S3_backlog,S4_key_skew").split(","));
+        List<ScenarioKind> scenarios = Arrays.stream(p.get("scenarios", DEFAULT_SCENARIOS).split(","))
+                .map(ScenarioKind::byName).toList();
+        if (scenarios.contains(ScenarioKind.S5_LAG_SWINGS)) {
+            throw new IllegalArgumentException(ScenarioKind.S5_LAG_SWINGS.abName() + " runs in the simulator only: "
+                    + "the generator cannot hold ingest times back yet");
+        }
         String url = p.get("jdbc-url", "jdbc:postgresql://127.0.0.1:5432/test");
         Files.createDirectories(out);
         AbBenchmark bench = new AbBenchmark(url, p.get("arms", DEFAULT_ARMS), p.get("batch-size", "5000"),
@@ -96,8 +106,8 @@ public final class AbBenchmark {
         bench.jobArgs = jobArgs(p.get("job-args", ""));
         try (LocalCluster cluster = LocalCluster.start(2, "8081-8099")) {
             System.out.println("Flink web UI: http://localhost:" + cluster.restAddress().getPort());
-            for (String scenario : scenarios) {
-                bench.run(cluster, scenario.trim(), scale);
+            for (ScenarioKind scenario : scenarios) {
+                bench.run(cluster, scenario, scale);
             }
         }
         bench.results.write(out, AbDatabase.serverVersion(url));
@@ -123,7 +133,8 @@ public final class AbBenchmark {
         return args;
     }
 
-    private void run(LocalCluster cluster, String scenario, double scale) throws Exception {
+    private void run(LocalCluster cluster, ScenarioKind kind, double scale) throws Exception {
+        String scenario = kind.abName();
         long seconds = Math.round(120 * Math.min(1.0, Math.max(0.25, scale)));
         long events = Math.round(360_000 * scale);
         List<String> args = new ArrayList<>(List.of("--jdbc-url", url, "--table", "bench_" + scenario.toLowerCase(Locale.ROOT),
@@ -132,11 +143,11 @@ public final class AbBenchmark {
                 "--duration", seconds + "s", "--bursts", "4", "--slo", "2s", "--batch-size", batchSize,
                 "--batch-delay", batchDelay, "--checkpoint-interval", "10s", "--start-delay", "3s", "--commit", commit));
         long startOffset = 3_000;
-        if (scenario.startsWith("S3")) {
-            startOffset = -60_000; // the first minute of traffic is already due: a backlog
+        if (kind == ScenarioKind.S3_BACKLOG) {
+            startOffset = -seconds * 1000 / 2; // the first half of the traffic is already due: a backlog
         }
-        if (scenario.startsWith("S4")) {
-            args.addAll(List.of("--hot-share", "0.5"));
+        if (kind.hotShare() > 0) {
+            args.addAll(List.of("--hot-share", String.valueOf(kind.hotShare())));
         }
         if (commitGrid != null) {
             args.addAll(List.of("--commit-grid", commitGrid));
@@ -158,10 +169,12 @@ public final class AbBenchmark {
 
         long[] pgBefore = AbDatabase.databaseStats(database);
         ScheduledExecutorService slowdown = Executors.newSingleThreadScheduledExecutor();
-        if (scenario.startsWith("S2")) {
-            long third = seconds * 1000 / 3;
-            slowdown.schedule(() -> AbDatabase.setSlowdown(database, 150), startOffset + third, TimeUnit.MILLISECONDS);
-            slowdown.schedule(() -> AbDatabase.setSlowdown(database, 0), startOffset + 2 * third, TimeUnit.MILLISECONDS);
+        if (kind.slowUntil() > 0) {
+            long millis = seconds * 1000;
+            slowdown.schedule(() -> AbDatabase.setSlowdown(database, 150),
+                    startOffset + Math.round(millis * kind.slowFrom()), TimeUnit.MILLISECONDS);
+            slowdown.schedule(() -> AbDatabase.setSlowdown(database, 0),
+                    startOffset + Math.round(millis * kind.slowUntil()), TimeUnit.MILLISECONDS);
         }
         RunSummary summary = new RunSummary(INTERVAL_MILLIS, SLO_MILLIS, CostModel.defaults());
         long started = System.currentTimeMillis();

@@ -34,17 +34,12 @@ final class AbResults {
 
     record TrafficRow(String scenario, long second, long events) {}
 
+    /** The columns of every arm's span: events ... slo_ms ({@link ArmStats#columns}). */
+    private static final TableFormat<ArmStats> ARM_SPAN = ArmStats.columns(CostModel.defaults(), AbBenchmark.SLO_MILLIS);
+
     static final TableFormat<SummaryRow> SUMMARY = TableFormat.<SummaryRow>of()
             .column("scenario", SummaryRow::scenario).column("arm", SummaryRow::arm)
-            .column("events", r -> r.s().events).column("batches", r -> r.s().batches)
-            .column("transactions", r -> r.s().transactions).column("rows", r -> r.s().rows)
-            .column("db_ms", r -> r.s().dbMillis)
-            .column("db_ms_per_1k", r -> TableFormat.decimals(r.s().dbMillisPer1kEvents(), 3))
-            .column("cost_per_1k", r -> TableFormat.decimals(r.s().costPer1kEvents(CostModel.defaults()), 3))
-            .column("p50_ms", r -> r.s().latencyPercentileMillis(50))
-            .column("p95_ms", r -> r.s().latencyPercentileMillis(95))
-            .column("p99_ms", r -> r.s().latencyPercentileMillis(99))
-            .column("max_ms", r -> r.s().maxLatencyMillis()).column("slo_ms", r -> AbBenchmark.SLO_MILLIS)
+            .columns(ARM_SPAN, SummaryRow::s)
             .column("intervals", r -> r.slo()[1]).column("intervals_slo_met", r -> r.slo()[0])
             .column("pg_xact_commit", SummaryRow::xactCommits).column("pg_tuples_written", SummaryRow::tuples)
             .column("pg_wal_bytes", SummaryRow::walBytes);
@@ -53,17 +48,9 @@ final class AbResults {
             .column("scenario", IntervalRow::scenario).column("arm", IntervalRow::arm)
             .column("interval_start_ms", IntervalRow::start)
             .column("interval_s", r -> AbBenchmark.INTERVAL_MILLIS / 1000)
-            .column("events", r -> r.s().events).column("batches", r -> r.s().batches)
-            .column("transactions", r -> r.s().transactions).column("rows", r -> r.s().rows)
-            .column("db_ms", r -> r.s().dbMillis)
-            .column("db_ms_per_1k", r -> TableFormat.decimals(r.s().dbMillisPer1kEvents(), 3))
-            .column("p50_ms", r -> r.s().latencyPercentileMillis(50))
-            .column("p95_ms", r -> r.s().latencyPercentileMillis(95))
-            .column("p99_ms", r -> r.s().latencyPercentileMillis(99))
-            .column("max_ms", r -> r.s().maxLatencyMillis())
+            .columns(ARM_SPAN, IntervalRow::s)
             .column("slo_met", r -> r.s().meetsSlo(AbBenchmark.SLO_MILLIS))
-            .column("mean_ms", r -> TableFormat.decimals(
-                    r.s().latency.getTotalCount() == 0 ? 0.0 : r.s().latency.getMean(), 1));
+            .column("mean_ms", r -> TableFormat.decimals(r.s().meanLatencyMillis(), 1));
 
     static final TableFormat<BatchRow> BATCHES = TableFormat.<BatchRow>of()
             .column("scenario", BatchRow::scenario).column("arm", b -> b.r().arm)

@@ -1,5 +1,6 @@
 package io.dynbatch.bench.jobwindow;
 
+import io.dynbatch.bench.throughput.TriggerVariant;
 import io.dynbatch.job.ArmKind;
 
 import java.util.ArrayList;
@@ -12,22 +13,24 @@ import java.util.List;
  */
 public enum JobWindowVariant {
     /** Flink's built-in triggers; reads events (Flink's {@code CountTrigger} counts elements). */
-    BUILTIN("builtin", ArmKind.BUILTIN, true),
+    BUILTIN(ArmKind.BUILTIN, true),
     /** The static arm as deployed: pre-compacted bundles per shard, counted in events. */
-    STATIC("static", ArmKind.STATIC, true),
+    STATIC(ArmKind.STATIC, true),
     /** The adaptive arm as deployed: pre-compacted bundles per shard, counted in events. */
-    ADAPTIVE("adaptive", ArmKind.ADAPTIVE, true),
+    ADAPTIVE(ArmKind.ADAPTIVE, true),
     /** The adaptive arm with {@code --pre-compact-delay 0}: every event through the shuffle and the window. */
-    ADAPTIVE_EVENTS("adaptive-events", ArmKind.ADAPTIVE, false),
+    ADAPTIVE_EVENTS(ArmKind.ADAPTIVE, false),
     /** No window: a plain keyed {@code reduce} of the same events, the reference. */
-    KEYED_REDUCE("keyed-reduce", null, false);
+    KEYED_REDUCE(null, false);
 
     private final String label;
     private final ArmKind arm;
     private final boolean preCompacts;
 
-    JobWindowVariant(String label, ArmKind arm, boolean preCompacts) {
-        this.label = label;
+    /** Labelled by the arm kind, with {@code -events} when a pre-compacting arm reads the events. */
+    JobWindowVariant(ArmKind arm, boolean preCompacts) {
+        this.label = arm == null ? TriggerVariant.KEYED_REDUCE
+                : arm.label() + (arm.readsBundles() && !preCompacts ? "-events" : "");
         this.arm = arm;
         this.preCompacts = preCompacts;
     }

@@ -1,5 +1,6 @@
 package io.dynbatch.bench.throughput;
 
+import io.dynbatch.job.ArmKind;
 import io.dynbatch.job.model.ClickEvent;
 import io.dynbatch.triggers.AdaptiveBatchTrigger;
 import io.dynbatch.triggers.StaticBatchTrigger;
@@ -20,21 +21,25 @@ import java.time.Duration;
  */
 public enum TriggerVariant {
     /** Flink's own: {@code PurgingTrigger.of(ProcessingTimeoutTrigger.of(CountTrigger.of(n), d))}. */
-    BUILTIN("builtin"),
+    BUILTIN(ArmKind.BUILTIN),
     /** {@code StaticBatchTrigger.of(n, d)}. */
-    STATIC("static"),
+    STATIC(ArmKind.STATIC),
     /** {@code AdaptiveBatchTrigger} with maxSize = n, maxDelay = SLO = d (caps equal the built-in's). */
-    ADAPTIVE("adaptive"),
+    ADAPTIVE(ArmKind.ADAPTIVE),
     /** No window at all: a plain keyed {@code reduce}, the upper bound. Batch size does not apply. */
-    REDUCE("keyed-reduce");
+    REDUCE(null);
+
+    /** The label of the keyed-reduce reference in every benchmark's results. */
+    public static final String KEYED_REDUCE = "keyed-reduce";
 
     /** Time cap of every windowed variant: longer than any run, so no flush is by time. */
     public static final Duration MAX_DELAY = Duration.ofSeconds(60);
 
     private final String label;
 
-    TriggerVariant(String label) {
-        this.label = label;
+    /** @param arm the job's arm kind whose trigger this is (its label names the variant), null for the reduce */
+    TriggerVariant(ArmKind arm) {
+        this.label = arm == null ? KEYED_REDUCE : arm.label();
     }
 
     public String label() {

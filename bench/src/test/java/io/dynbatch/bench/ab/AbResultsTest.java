@@ -81,11 +81,12 @@ class AbResultsTest {
             }
             for (Map.Entry<Long, ArmStats> i : summary.intervals().get(e.getKey()).entrySet()) {
                 ArmStats is = i.getValue();
-                intervalRows.add(String.format(Locale.ROOT, "%s,%s,%d,10,%d,%d,%d,%d,%d,%.3f,%d,%d,%d,%d,%s,%.1f",
+                intervalRows.add(String.format(Locale.ROOT, "%s,%s,%d,10,%d,%d,%d,%d,%d,%.3f,%.3f,%d,%d,%d,%d,%d,%s,%.1f",
                         "S1_diurnal", e.getKey(), i.getKey(), is.events, is.batches, is.transactions, is.rows,
-                        is.dbMillis, is.dbMillisPer1kEvents(), is.latencyPercentileMillis(50),
-                        is.latencyPercentileMillis(95), is.latencyPercentileMillis(99), is.maxLatencyMillis(),
-                        is.meetsSlo(AbBenchmark.SLO_MILLIS), is.latency.getTotalCount() == 0 ? 0.0 : is.latency.getMean()));
+                        is.dbMillis, is.dbMillisPer1kEvents(), is.costPer1kEvents(CostModel.defaults()),
+                        is.latencyPercentileMillis(50), is.latencyPercentileMillis(95), is.latencyPercentileMillis(99),
+                        is.maxLatencyMillis(), AbBenchmark.SLO_MILLIS, is.meetsSlo(AbBenchmark.SLO_MILLIS),
+                        is.latency.getTotalCount() == 0 ? 0.0 : is.latency.getMean()));
             }
         }
         assertThat(Files.readAllLines(out.resolve("ab_summary.csv"))).containsExactlyElementsOf(with(
@@ -94,7 +95,7 @@ class AbResultsTest {
                 summaryRows));
         assertThat(Files.readAllLines(out.resolve("ab_intervals.csv"))).containsExactlyElementsOf(with(
                 "scenario,arm,interval_start_ms,interval_s,events,batches,transactions,rows,db_ms,db_ms_per_1k,"
-                        + "p50_ms,p95_ms,p99_ms,max_ms,slo_met,mean_ms", intervalRows));
+                        + "cost_per_1k,p50_ms,p95_ms,p99_ms,max_ms,slo_ms,slo_met,mean_ms", intervalRows));
         assertThat(Files.readAllLines(out.resolve("ab_batches.csv"))).containsExactlyElementsOf(with(
                 "scenario,arm,shard,batch_id,commit_time_ms,events,rows,statements,write_ms,oldest_ingest_ms,"
                         + "target_size", batches));

@@ -47,6 +47,32 @@ public final class ArmStats {
         return latency.getTotalCount() == 0 ? 0 : latency.getMaxValue();
     }
 
+    /**
+     * The columns every report of an arm's span has, in this order: {@code events, batches,
+     * transactions, rows, db_ms, db_ms_per_1k, cost_per_1k, p50_ms, p95_ms, p99_ms, max_ms, slo_ms}. The
+     * run summary, the A/B benchmark's files and the comparator's interval reports are written with them.
+     */
+    public static TableFormat<ArmStats> columns(CostModel costModel, long sloMillis) {
+        return TableFormat.<ArmStats>of()
+                .column("events", s -> s.events)
+                .column("batches", s -> s.batches)
+                .column("transactions", s -> s.transactions)
+                .column("rows", s -> s.rows)
+                .column("db_ms", s -> s.dbMillis)
+                .column("db_ms_per_1k", s -> TableFormat.decimals(s.dbMillisPer1kEvents(), 3))
+                .column("cost_per_1k", s -> TableFormat.decimals(s.costPer1kEvents(costModel), 3))
+                .column("p50_ms", s -> s.latencyPercentileMillis(50))
+                .column("p95_ms", s -> s.latencyPercentileMillis(95))
+                .column("p99_ms", s -> s.latencyPercentileMillis(99))
+                .column("max_ms", ArmStats::maxLatencyMillis)
+                .column("slo_ms", s -> sloMillis);
+    }
+
+    /** Mean insight latency in ms (0 without events). */
+    public double meanLatencyMillis() {
+        return latency.getTotalCount() == 0 ? 0.0 : latency.getMean();
+    }
+
     /** Whether the span met a p99 insight-latency SLO (a span without events meets it). */
     public boolean meetsSlo(long sloMillis) {
         return latencyPercentileMillis(99) <= sloMillis;
