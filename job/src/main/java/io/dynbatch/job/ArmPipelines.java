@@ -13,7 +13,9 @@ import io.dynbatch.job.sink.FlushToDatabase;
 import io.dynbatch.job.sink.GroupCommitOperator;
 import io.dynbatch.triggers.AdaptiveBatchTrigger;
 import io.dynbatch.triggers.BatchFeedback;
+import io.dynbatch.triggers.CommitRoundTrigger;
 import io.dynbatch.triggers.ElementCounter;
+import io.dynbatch.triggers.FlushOnRequest;
 import io.dynbatch.triggers.EndOfInputTrigger;
 import io.dynbatch.triggers.KeyJitter;
 import io.dynbatch.triggers.StaticBatchTrigger;
@@ -98,7 +100,7 @@ public final class ArmPipelines {
             return elements
                     .keyBy(byShard)
                     .window(GlobalWindows.create())
-                    .trigger(trigger)
+                    .trigger(options.commitRounds() && trigger instanceof FlushOnRequest<?> ? inRounds(trigger, options) : trigger)
                     .process(new FireToCommitter<IN, Integer, GlobalWindow>(arm.label(), shardKeys::shardOfKey,
                             BatchFeedback.of(trigger), compaction))
                     .name(name)
@@ -114,6 +116,17 @@ public final class ArmPipelines {
                         .withConnections(connections))
                 .name(name)
                 .uid(name);
+    }
+
+    /**
+     * A dynbatch trigger ({@link FlushOnRequest}) with commit rounds on the commit grid ({@link
+     * CommitRoundTrigger}). Flink's built-in arm has none: its timeout trigger takes every timer for
+     * its own.
+     */
+    @SuppressWarnings("unchecked")
+    private static <IN, X extends Trigger<IN, GlobalWindow> & FlushOnRequest<GlobalWindow>> Trigger<IN, GlobalWindow> inRounds(
+            Trigger<? super IN, ? super GlobalWindow> trigger, JobOptions options) {
+        return CommitRoundTrigger.of((X) trigger, options.commitGrid());
     }
 
     /**

@@ -57,9 +57,14 @@ public final class JobOptionTable {
             "A/B report table, one row per arm and interval"));
     public static final JobOption<Integer> PARALLELISM = TABLE.add(integer("parallelism", "N", 2, 1,
             "job parallelism"));
-    /** Its default is a constant, so that changing the parallelism never changes the shards. */
-    public static final JobOption<Integer> SHARDS = TABLE.add(integer("shards", "N", 4, 1,
-            "write shards; fixed for the life of the tables, independent of parallelism"));
+    /**
+     * Its default is one shard per key group (--max-parallelism), so that every parallelism the
+     * state allows has every subtask writing; changing the parallelism never changes the shards.
+     */
+    public static final JobOption<Integer> SHARDS = TABLE.add(JobOption.<Integer>of("shards", "N", null, "an integer",
+            raw -> Math.toIntExact(Long.parseLong(raw.trim())), "write shards, each a key group of its own; fixed for the"
+                    + " life of the state (independent of parallelism)").check(v -> v >= 1, ">= 1")
+            .withDefaultText("--max-parallelism"));
     public static final JobOption<Integer> MAX_PARALLELISM = TABLE.add(integer("max-parallelism", "N", 128, 1,
             "key groups, >= parallelism and >= shards"));
     public static final JobOption<Long> EVENTS = TABLE.add(longInteger("events", "N", 600_000, 1,
@@ -88,6 +93,9 @@ public final class JobOptionTable {
     public static final JobOption<Duration> COMMIT_JOIN = TABLE.add(duration("commit-join", Duration.ZERO,
             "group commit: a shard's timer joins a round another shard of its subtask planned up to D earlier,"
                     + " so their batches commit together (fires up to D early); 0: grid only"));
+    public static final JobOption<Boolean> COMMIT_ROUNDS = TABLE.add(JobOption.of("commit-rounds", "true|false", true,
+            "true or false", JobOptionTable::strictBoolean, "group commit: when a shard's deadline comes, every shard of"
+                    + " its subtask with a pending batch flushes with it, in one transaction (static, adaptive)"));
     public static final JobOption<Duration> PRE_COMPACT_DELAY = TABLE.add(duration("pre-compact-delay",
             Duration.ofMillis(20), "static and adaptive arms: each subtask compacts its events per shard before the"
                     + " shuffle and sends a shard's bundle at most D after its first event; 0: send every event"));
@@ -156,5 +164,12 @@ public final class JobOptionTable {
     private static JobOption<String> table(String name, String defaultValue, String description) {
         return JobOption.of(name, "NAME", defaultValue, "a table name, [schema.]table of lower-case letters,"
                 + " digits and _", SqlIdentifiers::requireTableName, description);
+    }
+
+    private static boolean strictBoolean(String raw) {
+        if (raw.equalsIgnoreCase("true") || raw.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(raw);
+        }
+        throw new IllegalArgumentException("not true or false: " + raw);
     }
 }

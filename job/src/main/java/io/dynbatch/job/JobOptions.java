@@ -95,7 +95,7 @@ public final class JobOptions implements Serializable {
 
     // Parallelism and sharding
     public int parallelism() { return get(PARALLELISM); }
-    public int shards() { return get(SHARDS); }
+    public int shards() { return get(SHARDS) != null ? get(SHARDS) : maxParallelism(); }
     public int maxParallelism() { return get(MAX_PARALLELISM); }
 
     // The generator
@@ -117,6 +117,7 @@ public final class JobOptions implements Serializable {
     public CommitMode commitMode() { return get(COMMIT); }
     public Duration commitGrid() { return get(COMMIT_GRID); }
     public Duration commitJoin() { return get(COMMIT_JOIN); }
+    public boolean commitRounds() { return get(COMMIT_ROUNDS); }
     /** Whether the static and adaptive arms read pre-compacted bundles ({@code --pre-compact-delay} > 0). */
     public boolean preCompacts() { return !get(PRE_COMPACT_DELAY).isZero(); }
     public Duration preCompactDelay() { return get(PRE_COMPACT_DELAY); }

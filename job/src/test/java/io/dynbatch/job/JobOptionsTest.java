@@ -37,7 +37,7 @@ class JobOptionsTest {
             entry("max-parallelism", "256"), entry("events", "7"), entry("duration", "10s"), entry("bursts", "1"),
             entry("pages", "9"), entry("hot-share", "0.5"), entry("seed", "7"), entry("start-delay", "1s"),
             entry("arms", "adaptive"), entry("ab-mode", "split"), entry("commit", "shard"), entry("commit-grid", "20ms"),
-            entry("commit-join", "500ms"), entry("pre-compact-delay", "0"), entry("pre-compact-events", "500"),
+            entry("commit-join", "500ms"), entry("commit-rounds", "false"), entry("pre-compact-delay", "0"), entry("pre-compact-events", "500"),
             entry("report-interval", "5s"),
             entry("slo", "3s"), entry("adaptive-max-size", "100"), entry("adaptive-max-delay", "1500ms"),
             entry("adaptive-safety-margin", "200ms"), entry("adaptive-target-utilisation", "0.5"),
@@ -101,7 +101,9 @@ class JobOptionsTest {
         assertThat(o.jdbcPasswordEnv()).isEqualTo("DYNBATCH_JDBC_PASSWORD");
         assertThat(o.table()).isEqualTo("click_totals");
         assertThat(List.of(o.parallelism(), o.shards(), o.maxParallelism(), o.bursts(), o.pages()))
-                .containsExactly(2, 4, 128, 4, 500);
+                .containsExactly(2, 128, 128, 4, 500); // one shard per key group
+        assertThat(JobOptions.fromArgs("--max-parallelism", "512").shards()).isEqualTo(512);
+        assertThat(o.commitRounds()).isTrue();
         assertThat(o.events()).isEqualTo(600_000);
         assertThat(o.activeArms()).containsExactly(ArmKind.STATIC, ArmKind.ADAPTIVE);
         assertThat(o.abMode()).isEqualTo(AbMode.SHADOW);
@@ -121,9 +123,9 @@ class JobOptionsTest {
     void armsAndModesByTheirWireNames() {
         JobOptions split = JobOptions.fromArgs("--arms", " Builtin,tumbling_1min,builtin", "--ab-mode", "split");
         assertThat(split.activeArms()).containsExactly(ArmKind.BUILTIN, ArmKind.TUMBLING_1MIN);
-        assertThat(split.stateLayout()).isEqualTo("shards=4;max-parallelism=128;split=builtin,tumbling_1min");
-        assertThat(JobOptions.fromArgs().stateLayout()).isEqualTo("shards=4;max-parallelism=128;window=bundles");
-        assertThat(JobOptions.fromArgs("--pre-compact-delay", "0").stateLayout())
+        assertThat(split.stateLayout()).isEqualTo("shards=128;max-parallelism=128;split=builtin,tumbling_1min");
+        assertThat(JobOptions.fromArgs().stateLayout()).isEqualTo("shards=128;max-parallelism=128;window=bundles");
+        assertThat(JobOptions.fromArgs("--pre-compact-delay", "0", "--shards", "4").stateLayout())
                 .isEqualTo("shards=4;max-parallelism=128");
         assertThat(JobOptions.fromArgs("--arms", "adaptive,static", "--ab-mode", "off").activeArms())
                 .containsExactly(ArmKind.ADAPTIVE);

@@ -20,19 +20,18 @@ import java.util.Objects;
  * AdaptivePolicy} says so, through the decision step the simulator drives too ({@link
  * FlushDecider}): as late as still commits the batch's oldest event within the latency SLO counted
  * from its ingest time (the record timestamp, else its arrival), with the fewest and largest writes
- * the SLO and the writer allow; and always at {@code maxSize} events, {@code maxPendingBytes},
- * {@code maxDelay} after its first element, and at end of input ({@link FlushReason}). One
- * processing-time timer per batch, moved when a re-plan shifts the deadline by the timer
- * tolerance; a key is re-planned at most once per millisecond (and for an element older than the
- * batch's oldest). An element is one event unless an {@link ElementCounter} says otherwise. The
- * window function reports write costs and takes planned sizes through {@link #feedback()}.
- * O(1) keyed state per key and window ({@link AdaptiveTriggerState}), checkpointed with the timers;
- * a flush leaves only the learned state, {@link #clear} nothing. Not for merging windows.
+ * the SLO and the writer allow; always at {@code maxSize} events, {@code maxPendingBytes}, {@code
+ * maxDelay} after its first element, at end of input, and on request ({@link FlushReason}). One
+ * processing-time timer per batch, moved when a re-plan shifts the deadline by the timer tolerance;
+ * a key is re-planned at most once per millisecond. An element is one event unless an {@link
+ * ElementCounter} says otherwise; the window function reports costs and takes planned sizes through
+ * {@link #feedback()}. O(1) keyed state per key ({@link AdaptiveTriggerState}), checkpointed with the
+ * timers; a flush leaves only the learned state, {@link #clear} nothing. Not for merging windows.
  *
  * @param <T> element type
  * @param <W> window type
  */
-public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
+public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> implements FlushOnRequest<W> {
 
     private static final long serialVersionUID = 1L;
 
@@ -165,15 +164,20 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
 
     @Override
     public TriggerResult onEventTime(long time, W window, TriggerContext ctx) throws Exception {
+        return time == window.maxTimestamp() ? flushNow(FlushReason.END_OF_INPUT, window, ctx) : TriggerResult.CONTINUE;
+    }
+
+    @Override
+    public TriggerResult flushNow(FlushReason reason, W window, TriggerContext ctx) throws Exception {
         begin(ctx);
-        if (time != window.maxTimestamp() || state.readBatch(ctx.getPartitionedState(batchDesc)).isEmpty()) {
+        if (state.readBatch(ctx.getPartitionedState(batchDesc)).isEmpty()) {
             return TriggerResult.CONTINUE;
         }
         if (state.deferredArrivals() > 0) { // recorded in the learned state
             state.readLearning(ctx.getPartitionedState(learningDesc));
             state.writeLearning();
         }
-        return flush(FlushReason.END_OF_INPUT, window, ctx);
+        return flush(reason, window, ctx);
     }
 
     /** Fires the batch read last as {@code decision} (which ended the key's batch cycle) says. */
@@ -235,9 +239,7 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> {
     }
 
     /** The metrics of this trigger instance, or {@code null} before its first call. For tests. */
-    AdaptiveTriggerMetrics metricsOrNull() {
-        return metrics;
-    }
+    AdaptiveTriggerMetrics metricsOrNull() { return metrics; }
 
     @Override
     public String toString() {

@@ -39,8 +39,14 @@ public final class BatchFeedback implements Serializable {
         this.leavesTarget = leavesTarget;
     }
 
-    /** The handle of {@code trigger}: its own if it is an {@link AdaptiveBatchTrigger}, else {@link #NONE}. */
+    /**
+     * The handle of {@code trigger}: its own if it is an {@link AdaptiveBatchTrigger} (also inside a
+     * {@link CommitRoundTrigger}), else {@link #NONE}.
+     */
     public static BatchFeedback of(Trigger<?, ?> trigger) {
+        if (trigger instanceof CommitRoundTrigger<?, ?> rounds) {
+            return of(rounds.inner());
+        }
         return trigger instanceof AdaptiveBatchTrigger<?, ?> adaptive ? adaptive.feedback() : NONE;
     }
 

@@ -11,7 +11,9 @@ public enum FlushReason {
     /** The input ended (the watermark reached the window's max timestamp). */
     END_OF_INPUT("end_of_input"),
     /** An adaptive policy chose to flush before the hard limits (e.g. to meet a latency SLO). */
-    ADAPTIVE("adaptive");
+    ADAPTIVE("adaptive"),
+    /** Another key of the operator subtask flushed, and this one joined its commit round ({@link CommitRoundTrigger}). */
+    ROUND("round");
 
     private final String label;
 

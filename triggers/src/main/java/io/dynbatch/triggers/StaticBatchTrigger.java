@@ -42,7 +42,7 @@ import java.util.Objects;
  * @param <T> element type
  * @param <W> window type
  */
-public class StaticBatchTrigger<T, W extends Window> extends Trigger<T, W> {
+public class StaticBatchTrigger<T, W extends Window> extends Trigger<T, W> implements FlushOnRequest<W> {
 
     private static final long serialVersionUID = 1L;
 
@@ -156,14 +156,12 @@ public class StaticBatchTrigger<T, W extends Window> extends Trigger<T, W> {
 
     @Override
     public TriggerResult onEventTime(long time, W window, TriggerContext ctx) throws Exception {
-        if (time != window.maxTimestamp()) {
-            return TriggerResult.CONTINUE;
-        }
-        long pending = pendingCount(ctx);
-        if (pending == 0) {
-            return TriggerResult.CONTINUE;
-        }
-        return flush(FlushReason.END_OF_INPUT, pending, window, ctx);
+        return time == window.maxTimestamp() ? flushNow(FlushReason.END_OF_INPUT, window, ctx) : TriggerResult.CONTINUE;
+    }
+
+    @Override
+    public TriggerResult flushNow(FlushReason reason, W window, TriggerContext ctx) throws Exception {
+        return flush(reason, pendingCount(ctx), window, ctx);
     }
 
     private long pendingCount(TriggerContext ctx) throws Exception {

@@ -1,7 +1,10 @@
 package io.dynbatch.job.kafka;
 
 import io.dynbatch.job.state.SavepointLayoutCheck;
+import io.dynbatch.job.JobOptions;
 import io.dynbatch.job.PostgresForTests;
+import io.dynbatch.job.batch.ShardKeys;
+import io.dynbatch.job.model.ClickEvent;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.TotalsTable;
 import io.dynbatch.job.source.ClickstreamGenerator;
@@ -22,8 +25,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -32,33 +41,36 @@ import static io.dynbatch.job.kafka.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Graceful stop and rescaling, with the static and adaptive arms side by side: the job runs at parallelism 2, is stopped with a draining savepoint
- * (every pending batch flushed first), resumes from it at parallelism 3, is stopped again, and
- * finishes at parallelism 1. Totals end exactly equal to the truth and a concurrent reader never sees
- * a total decrease.
+ * Scaling out and back with the default shards (one per key group) and group commit in rounds, the
+ * static and adaptive arms side by side, on RocksDB: the job runs at parallelism 2, is stopped with a
+ * draining savepoint (every pending batch flushed first), resumes from it at parallelism 6, where
+ * every subtask writes, is stopped again, and finishes at parallelism 1. Totals end exactly equal to
+ * the truth and a concurrent reader never sees a total decrease.
  */
-class SavepointRescaleITCase {
+class GroupCommitRescaleITCase {
 
     /** The deploy default: savepoints in the canonical format, restored and rescaled on RocksDB. */
     private static final String ROCKSDB = "rocksdb";
 
     private static final int PARTITIONS = 4;
+    /** The job's default: one shard per key group. */
+    private static final int DEFAULT_SHARDS = JobOptions.fromArgs().shards();
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(3)
+            .setNumberSlotsPerTaskManager(6)
             .build());
 
     @TempDir
     Path savepoints;
 
     @Test
-    void stopWithSavepointThenResumeAt3ThenAt1(@InjectMiniCluster MiniCluster cluster) throws Exception {
+    void stopWithSavepointThenResumeAt6ThenAt1(@InjectMiniCluster MiniCluster cluster) throws Exception {
         // A long batch delay, so that batches are pending whenever the job is stopped.
         KafkaClickstream kafka = KafkaClickstream.create(PARTITIONS, "rescale_dead", "--events", "24000",
                 "--duration", "16s", "--pages", "80", "--batch-size", "100000", "--batch-delay", "3s", "--jitter", "0ms",
-                "--arms", "static,adaptive", "--ab-mode", "shadow");
+                "--arms", "static,adaptive", "--ab-mode", "shadow", "--shards", String.valueOf(DEFAULT_SHARDS));
         DatabaseSettings database = PostgresForTests.freshSettings("rescale_totals");
         ClickstreamGenerator generator = kafka.generator;
         Map<TopicPartition, Long> ends = kafka.endOffsets(generator.totalEvents());
@@ -73,8 +85,11 @@ class SavepointRescaleITCase {
 
             JobClient atTwo = KafkaJobRun.start(kafka.options("--parallelism", "2"), database, ends, null, ROCKSDB);
             String first = runThenDrain(atTwo, rest, database, kafka);
-            JobClient atThree = KafkaJobRun.start(kafka.options("--parallelism", "3"), database, ends, first, ROCKSDB);
-            String second = runThenDrain(atThree, rest, database, kafka);
+            Timestamp sixStarted = databaseNow();
+            JobClient atSix = KafkaJobRun.start(kafka.options("--parallelism", "6"), database, ends, first, ROCKSDB);
+            String second = runThenDrain(atSix, rest, database, kafka);
+            assertThat(subtasksThatWrote(staticTable, sixStarted, 6)).as("subtasks at parallelism 6 that wrote")
+                    .containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5);
             JobClient atOne = KafkaJobRun.start(kafka.options("--parallelism", "1"), database, ends, second, ROCKSDB);
 
             producing.get(2, TimeUnit.MINUTES);
@@ -90,7 +105,7 @@ class SavepointRescaleITCase {
                 assertThat(new TotalsTable(adaptiveTable).readAll(c)).as("adaptive arm")
                         .containsExactlyInAnyOrderEntriesOf(generator.expectedTotals());
                 var inDatabase = new TotalsTable(staticTable).readAll(c);
-                System.out.printf("Savepoint 2->3->1: produced %d, database total %d, reader polls %d, decreases %d%n",
+                System.out.printf("Savepoint 2->6->1: produced %d, database total %d, reader polls %d, decreases %d%n",
                         generator.totalEvents(), inDatabase.values().stream().mapToLong(Long::longValue).sum(),
                         watcher.polls(), watcher.decreases().size());
                 assertThat(inDatabase).containsExactlyInAnyOrderEntriesOf(generator.expectedTotals());
@@ -120,6 +135,31 @@ class SavepointRescaleITCase {
         assertThat(inTable).as("events up to the committed offsets are in the table").isGreaterThanOrEqualTo(
                 committedOffsets);
         return savepoint;
+    }
+
+    private static Timestamp databaseNow() throws Exception {
+        try (Connection c = PostgresForTests.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT now()")) {
+            rs.next();
+            return rs.getTimestamp(1);
+        }
+    }
+
+    /** The subtasks (at {@code parallelism}) owning the shards of the rows written since {@code since}. */
+    private static Set<Integer> subtasksThatWrote(String table, Timestamp since, int parallelism) throws Exception {
+        ShardKeys shards = new ShardKeys(DEFAULT_SHARDS, JobOptions.fromArgs().maxParallelism());
+        Set<Integer> subtasks = new TreeSet<>();
+        try (Connection c = PostgresForTests.connect();
+                PreparedStatement ps = c.prepareStatement("SELECT page, event_type FROM " + table + " WHERE updated_at >= ?")) {
+            ps.setTimestamp(1, since);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ClickEvent row = new ClickEvent(0, rs.getString(1), rs.getString(2), 0, 0);
+                    subtasks.add(shards.subtaskOf(shards.shardOf(row), parallelism));
+                }
+            }
+        }
+        return subtasks;
     }
 
     private static long committedOffsets(String bootstrap, String group) throws Exception {

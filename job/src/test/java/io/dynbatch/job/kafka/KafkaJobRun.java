@@ -44,11 +44,18 @@ final class KafkaJobRun {
      * and win.
      */
     static JobOptions options(String bootstrap, String topic, String deadLetterTable, String... extra) {
-        List<String> args = new ArrayList<>(List.of("--arms", "static", "--ab-mode", "off", "--kafka-bootstrap", bootstrap, "--kafka-topic", topic,
+        List<String> base = List.of("--arms", "static", "--ab-mode", "off", "--kafka-bootstrap", bootstrap, "--kafka-topic", topic,
                 "--kafka-group", topic, "--kafka-starting-offsets", "earliest", "--parallelism", "2", "--shards", "4",
                 "--batch-size", "500", "--batch-delay", "300ms", "--jitter", "50ms", "--checkpoint-interval", "500ms",
-                "--checkpoint-min-pause", "100ms", "--dead-letter-table", deadLetterTable));
-        args.addAll(List.of(extra));
+                "--checkpoint-min-pause", "100ms", "--dead-letter-table", deadLetterTable);
+        List<String> given = List.of(extra);
+        List<String> args = new ArrayList<>();
+        for (int i = 0; i < base.size(); i += 2) { // a test's own value of an option replaces the one here
+            if (!given.contains(base.get(i))) {
+                args.addAll(base.subList(i, i + 2));
+            }
+        }
+        args.addAll(given);
         return JobOptions.fromArgs(args.toArray(new String[0]));
     }
 
