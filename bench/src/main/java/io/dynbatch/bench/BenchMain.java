@@ -1,5 +1,6 @@
 package io.dynbatch.bench;
 
+import io.dynbatch.bench.ab.AbBenchmark;
 import io.dynbatch.bench.e2e.EndToEndThroughputBenchmark;
 import io.dynbatch.bench.jobwindow.JobWindowBenchmark;
 import io.dynbatch.bench.jobwindow.JobWindowVariant;
@@ -30,6 +31,8 @@ import java.util.Set;
  * --suites job-window,throughput,micro,write,memory   which benchmarks (default: these five)
  *                                    e2e: the whole job on the local standalone cluster (opt-in: minutes)
  * --e2e-events N                     events per end-to-end run (default 3000000)
+ * --e2e-arms adaptive,...            which end-to-end configurations besides the ceiling (default: all)
+ * --e2e-job-args k=v,...             further job options for the end-to-end runs, e.g. shards=128
  * --quick                            tiny sizes, one round: a smoke run (seconds)
  * --backends hashmap,rocksdb         state backends of the throughput runs
  * --parallelism 1,2                  parallelism of the throughput runs
@@ -67,6 +70,8 @@ public final class BenchMain {
         Path dir = Path.of("results");
         long e2eEvents = 3_000_000;
         List<JobWindowVariant> variants = null;
+        List<String> e2eArms = List.of();
+        List<String> e2eJobArgs = List.of();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--suites" -> suites = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
@@ -78,6 +83,8 @@ public final class BenchMain {
                 case "--jdbc-url" -> url = args[++i];
                 case "--out" -> dir = Path.of(args[++i]);
                 case "--e2e-events" -> e2eEvents = Long.parseLong(args[++i]);
+                case "--e2e-arms" -> e2eArms = Arrays.asList(args[++i].split(","));
+                case "--e2e-job-args" -> e2eJobArgs = AbBenchmark.jobArgs(args[++i]);
                 case "--variants" -> variants = Arrays.stream(args[++i].split(",")).map(JobWindowVariant::byLabel).toList();
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (see BenchMain's Javadoc)");
             }
@@ -93,7 +100,7 @@ public final class BenchMain {
             repo = repo.getFileName().toString().equals("bench") ? repo.getParent() : repo;
             EndToEndThroughputBenchmark b = new EndToEndThroughputBenchmark(repo, out);
             List<EndToEndThroughputBenchmark.Run> runs = b.run(new EndToEndThroughputBenchmark.Settings(e2eEvents, url,
-                    rounds != null ? rounds : 1));
+                    rounds != null ? rounds : 1, e2eArms, e2eJobArgs));
             EndToEndThroughputBenchmark.write(dir, machine, command, runs);
         }
         if (suites.contains("job-window")) {
@@ -149,11 +156,13 @@ public final class BenchMain {
             heap = b.heapOfPending(s);
             report.memory(dir, state, heap);
         }
-        String md = report.markdown();
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve(quick ? "summary-quick.md" : "summary.md"), md, StandardCharsets.UTF_8);
-        out.println();
-        out.println(md);
+        if (suites.stream().anyMatch(Set.of("throughput", "micro", "write", "memory")::contains)) {
+            String md = report.markdown(); // the tables of these suites; job-window and e2e write their own
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve(quick ? "summary-quick.md" : "summary.md"), md, StandardCharsets.UTF_8);
+            out.println();
+            out.println(md);
+        }
         return new Outcome(tp, wp, state, heap, suites.contains("write") && !dbUp);
     }
 

@@ -95,7 +95,7 @@ public final class JobOptions implements Serializable {
 
     // Parallelism and sharding
     public int parallelism() { return get(PARALLELISM); }
-    public int shards() { return get(SHARDS) != null ? get(SHARDS) : maxParallelism(); }
+    public int shards() { return get(SHARDS); }
     public int maxParallelism() { return get(MAX_PARALLELISM); }
 
     // The generator

@@ -101,8 +101,7 @@ class JobOptionsTest {
         assertThat(o.jdbcPasswordEnv()).isEqualTo("DYNBATCH_JDBC_PASSWORD");
         assertThat(o.table()).isEqualTo("click_totals");
         assertThat(List.of(o.parallelism(), o.shards(), o.maxParallelism(), o.bursts(), o.pages()))
-                .containsExactly(2, 128, 128, 4, 500); // one shard per key group
-        assertThat(JobOptions.fromArgs("--max-parallelism", "512").shards()).isEqualTo(512);
+                .containsExactly(2, 4, 128, 4, 500);
         assertThat(o.commitRounds()).isTrue();
         assertThat(o.events()).isEqualTo(600_000);
         assertThat(o.activeArms()).containsExactly(ArmKind.STATIC, ArmKind.ADAPTIVE);
@@ -123,9 +122,9 @@ class JobOptionsTest {
     void armsAndModesByTheirWireNames() {
         JobOptions split = JobOptions.fromArgs("--arms", " Builtin,tumbling_1min,builtin", "--ab-mode", "split");
         assertThat(split.activeArms()).containsExactly(ArmKind.BUILTIN, ArmKind.TUMBLING_1MIN);
-        assertThat(split.stateLayout()).isEqualTo("shards=128;max-parallelism=128;split=builtin,tumbling_1min");
-        assertThat(JobOptions.fromArgs().stateLayout()).isEqualTo("shards=128;max-parallelism=128;window=bundles");
-        assertThat(JobOptions.fromArgs("--pre-compact-delay", "0", "--shards", "4").stateLayout())
+        assertThat(split.stateLayout()).isEqualTo("shards=4;max-parallelism=128;split=builtin,tumbling_1min");
+        assertThat(JobOptions.fromArgs().stateLayout()).isEqualTo("shards=4;max-parallelism=128;window=bundles");
+        assertThat(JobOptions.fromArgs("--pre-compact-delay", "0").stateLayout())
                 .isEqualTo("shards=4;max-parallelism=128");
         assertThat(JobOptions.fromArgs("--arms", "adaptive,static", "--ab-mode", "off").activeArms())
                 .containsExactly(ArmKind.ADAPTIVE);

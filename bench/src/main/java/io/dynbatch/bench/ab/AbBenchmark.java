@@ -117,7 +117,7 @@ public final class AbBenchmark {
     }
 
     /** {@code k=v,k2=v2} as job arguments {@code --k v --k2 v2}. */
-    static List<String> jobArgs(String pairs) {
+    public static List<String> jobArgs(String pairs) {
         List<String> args = new ArrayList<>();
         for (String pair : pairs.split(",")) {
             if (pair.isBlank()) {

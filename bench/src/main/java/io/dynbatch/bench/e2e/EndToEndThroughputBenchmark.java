@@ -39,8 +39,15 @@ import java.util.stream.Stream;
  */
 public final class EndToEndThroughputBenchmark {
 
-    /** What to run. */
-    public record Settings(long events, String jdbcUrl, int rounds) {}
+    /**
+     * What to run: {@code arms} picks configurations by their label (empty: all), {@code jobArgs} go to
+     * every job but the ceiling's.
+     */
+    public record Settings(long events, String jdbcUrl, int rounds, List<String> arms, List<String> jobArgs) {
+        public Settings(long events, String jdbcUrl, int rounds) {
+            this(events, jdbcUrl, rounds, List.of(), List.of());
+        }
+    }
 
     /** One run. */
     public record Run(String arms, int round, long events, JobWatch.Outcome outcome, boolean exact, String stateBackend) {
@@ -75,7 +82,9 @@ public final class EndToEndThroughputBenchmark {
                     env.get("REST_URL"), backend, s.events());
             for (int round = 0; round < s.rounds(); round++) {
                 for (String[] config : CONFIGS) {
-                    runs.add(runOne(cluster, watch, jar, s, config, round, backend));
+                    if (config[1].equals("--dry-run") || s.arms().isEmpty() || s.arms().contains(config[0])) {
+                        runs.add(runOne(cluster, watch, jar, s, config, round, backend));
+                    }
                 }
             }
         }
@@ -91,6 +100,9 @@ public final class EndToEndThroughputBenchmark {
                 "--events", String.valueOf(s.events()), "--duration", "1s", "--start-delay", "5s",
                 "--parallelism", "2"));
         args.addAll(List.of(config).subList(1, config.length));
+        if (!config[1].equals("--dry-run")) {
+            args.addAll(s.jobArgs());
+        }
         log.printf(Locale.ROOT, "[e2e] round %d, arms %s: flink run %s%n", round, arms, String.join(" ", args));
         String jobId = cluster.submit(jar, args);
         JobWatch.Outcome o = watch.watch(jobId, s.events(), Duration.ofMinutes(30));

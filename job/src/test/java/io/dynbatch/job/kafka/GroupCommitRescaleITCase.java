@@ -41,7 +41,7 @@ import static io.dynbatch.job.kafka.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Scaling out and back with the default shards (one per key group) and group commit in rounds, the
+ * Scaling out and back with one shard per key group (128) and group commit in rounds, the
  * static and adaptive arms side by side, on RocksDB: the job runs at parallelism 2, is stopped with a
  * draining savepoint (every pending batch flushed first), resumes from it at parallelism 6, where
  * every subtask writes, is stopped again, and finishes at parallelism 1. Totals end exactly equal to
@@ -53,8 +53,8 @@ class GroupCommitRescaleITCase {
     private static final String ROCKSDB = "rocksdb";
 
     private static final int PARTITIONS = 4;
-    /** The job's default: one shard per key group. */
-    private static final int DEFAULT_SHARDS = JobOptions.fromArgs().shards();
+    /** One shard per key group: every parallelism up to --max-parallelism has every subtask writing. */
+    private static final int SHARDS = JobOptions.fromArgs().maxParallelism();
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
@@ -70,7 +70,7 @@ class GroupCommitRescaleITCase {
         // A long batch delay, so that batches are pending whenever the job is stopped.
         KafkaClickstream kafka = KafkaClickstream.create(PARTITIONS, "rescale_dead", "--events", "24000",
                 "--duration", "16s", "--pages", "80", "--batch-size", "100000", "--batch-delay", "3s", "--jitter", "0ms",
-                "--arms", "static,adaptive", "--ab-mode", "shadow", "--shards", String.valueOf(DEFAULT_SHARDS));
+                "--arms", "static,adaptive", "--ab-mode", "shadow", "--shards", String.valueOf(SHARDS));
         DatabaseSettings database = PostgresForTests.freshSettings("rescale_totals");
         ClickstreamGenerator generator = kafka.generator;
         Map<TopicPartition, Long> ends = kafka.endOffsets(generator.totalEvents());
@@ -147,7 +147,7 @@ class GroupCommitRescaleITCase {
 
     /** The subtasks (at {@code parallelism}) owning the shards of the rows written since {@code since}. */
     private static Set<Integer> subtasksThatWrote(String table, Timestamp since, int parallelism) throws Exception {
-        ShardKeys shards = new ShardKeys(DEFAULT_SHARDS, JobOptions.fromArgs().maxParallelism());
+        ShardKeys shards = new ShardKeys(SHARDS, JobOptions.fromArgs().maxParallelism());
         Set<Integer> subtasks = new TreeSet<>();
         try (Connection c = PostgresForTests.connect();
                 PreparedStatement ps = c.prepareStatement("SELECT page, event_type FROM " + table + " WHERE updated_at >= ?")) {
