@@ -1,9 +1,8 @@
 package io.dynbatch.job.model;
 
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
 
-import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /**
  * What one committed batch cost and how fresh it made the data: emitted by the database flush
@@ -37,25 +36,26 @@ public class BatchReceipt {
     /** The size the adaptive trigger planned for the batch ({@code FlushTarget}); -1 for other arms. */
     public long targetSize = -1;
     /**
-     * HdrHistogram of commit time minus ingest time, one value per committed event ({@code events -
-     * rejectedEvents} values), in HdrHistogram's plain encoding (already run-length and varint
-     * packed; the deflated form costs a Deflater per batch for little gain): {@link #encodeLatency},
-     * {@link #decodeLatency}.
+     * Commit time minus ingest time, one value per committed event ({@code events - rejectedEvents}
+     * values), encoded by {@link LatencyCounts} (sorted pairs for a few distinct latencies, an
+     * HdrHistogram for many): {@link #decodeLatency}.
      */
     public byte[] latencyHistogram;
 
     public BatchReceipt() {}
 
-    /** The encoding of {@link #latencyHistogram}. */
+    /** The encoding of {@link #latencyHistogram} for a histogram's values (tests and tools). */
     public static byte[] encodeLatency(Histogram latency) {
-        ByteBuffer buffer = ByteBuffer.allocate(latency.getNeededByteBufferCapacity());
-        int size = latency.encodeIntoByteBuffer(buffer);
-        return Arrays.copyOf(buffer.array(), size);
+        LatencyCounts counts = new LatencyCounts();
+        for (HistogramIterationValue v : latency.recordedValues()) {
+            counts.add(v.getValueIteratedTo(), v.getCountAtValueIteratedTo());
+        }
+        return counts.encode();
     }
 
     /** This receipt's latency histogram, decoded. */
     public Histogram decodeLatency() {
-        return Histogram.decodeFromByteBuffer(ByteBuffer.wrap(latencyHistogram), 0);
+        return LatencyCounts.decode(latencyHistogram);
     }
 
     @Override

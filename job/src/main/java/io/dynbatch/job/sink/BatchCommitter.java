@@ -2,6 +2,7 @@ package io.dynbatch.job.sink;
 
 import io.dynbatch.job.batch.CompactedBatch;
 import io.dynbatch.job.model.BatchReceipt;
+import io.dynbatch.job.model.LatencyCounts;
 import io.dynbatch.job.model.DeadLetter;
 import io.dynbatch.job.model.RowKey;
 
@@ -178,7 +179,7 @@ public final class BatchCommitter {
     /** One batch's receipt (and its refused rows' dead letters); latency for its committed events only. */
     private BatchReceipt receipt(ShardBatch sb, int position, Map<RowKey, Integer> index, boolean[] committed,
             long lateEvents, Result result, long commitTime) {
-        org.HdrHistogram.Histogram latency = new org.HdrHistogram.Histogram(3);
+        LatencyCounts latency = new LatencyCounts();
         long rejectedEvents = lateEvents;
         int rows = 0;
         for (Map.Entry<RowKey, Long> row : sb.batch.rowCounts.entrySet()) {
@@ -189,7 +190,7 @@ public final class BatchCommitter {
             rows++;
             if (committed[at]) {
                 sb.batch.forEachIngestTime(row.getKey(),
-                        (ingest, events) -> latency.recordValueWithCount(Math.max(0, commitTime - ingest), events));
+                        (ingest, events) -> latency.add(commitTime - ingest, events));
             } else {
                 ResilientBatchWriter.Rejected why = result.outcome.rejection(at);
                 rejectedEvents += row.getValue();
@@ -213,7 +214,7 @@ public final class BatchCommitter {
         r.writeMillis = result.attributedNanos[position] / 1_000_000;
         r.commitTime = commitTime;
         r.oldestIngest = sb.batch.oldestIngest();
-        r.latencyHistogram = BatchReceipt.encodeLatency(latency);
+        r.latencyHistogram = latency.encode();
         r.targetSize = sb.targetSize;
         return r;
     }
