@@ -12,6 +12,8 @@ import io.dynbatch.job.source.ClickstreamGenerator;
 import io.dynbatch.job.source.ClickstreamGeneratorSource;
 import io.dynbatch.sim.ScenarioKind;
 
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
@@ -59,6 +61,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * --commit-grid D        group commit: the grid the shards' deadlines are aligned to (default: the job's)
  * --shards N             write shards (default 4)
  * --job-args K=V,...     further job options without their dashes, e.g. commit-join=1s,pre-compact-delay=0
+ * --state-backend B      rocksdb (default: the deploy backend) or hashmap
  * --jdbc-url URL         PostgreSQL (default jdbc:postgresql://127.0.0.1:5432/test, user postgres)
  * </pre>
  */
@@ -77,6 +80,7 @@ public final class AbBenchmark {
     private String commitGrid;
     private String shards = "4";
     private List<String> jobArgs = List.of();
+    private String stateBackend = "rocksdb";
     private final AbResults results = new AbResults();
 
     private AbBenchmark(String url, String arms, String batchSize, String batchDelay) {
@@ -104,13 +108,17 @@ public final class AbBenchmark {
         bench.commitGrid = p.get("commit-grid", null);
         bench.shards = p.get("shards", "4");
         bench.jobArgs = jobArgs(p.get("job-args", ""));
+        bench.stateBackend = p.get("state-backend", "rocksdb");
+        if (!List.of("rocksdb", "hashmap").contains(bench.stateBackend)) {
+            throw new IllegalArgumentException("--state-backend takes rocksdb or hashmap, got " + bench.stateBackend);
+        }
         try (LocalCluster cluster = LocalCluster.start(2, "8081-8099")) {
             System.out.println("Flink web UI: http://localhost:" + cluster.restAddress().getPort());
             for (ScenarioKind scenario : scenarios) {
                 bench.run(cluster, scenario, scale);
             }
         }
-        bench.results.write(out, AbDatabase.serverVersion(url));
+        bench.results.write(out, AbDatabase.serverVersion(url), bench.stateBackend, bench.shards, bench.commit);
         System.out.println();
         System.out.println(bench.results.printed());
         System.out.println("Results written to " + out.toAbsolutePath());
@@ -162,6 +170,9 @@ public final class AbBenchmark {
         ClickstreamGenerator generator = DynbatchJob.generator(options, System.currentTimeMillis() + startOffset);
         results.traffic(scenario, generator);
         StreamExecutionEnvironment env = cluster.environment();
+        Configuration backend = new Configuration();
+        backend.set(StateBackendOptions.STATE_BACKEND, stateBackend);
+        env.configure(backend); // the job's own state backend, whatever the local cluster's default
         DynbatchJob.configure(env, options);
         AtomicReference<DataStream<BatchReceipt>> receipts = new AtomicReference<>();
         ClickstreamPipeline.defineWorkflow(env, new ClickstreamGeneratorSource(generator), 1, options, database,

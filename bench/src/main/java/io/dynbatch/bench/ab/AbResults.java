@@ -150,7 +150,12 @@ final class AbResults {
         return p;
     }
 
-    void write(Path out, String serverVersion) throws IOException {
+    /**
+     * Writes the files. {@code environment.json} names the state backend, that the arms share their
+     * input (shadow mode: one source, so one arm's backpressure reaches the others), the shards and
+     * the commit mode.
+     */
+    void write(Path out, String serverVersion, String stateBackend, String shards, String commit) throws IOException {
         Files.writeString(out.resolve("ab_summary.csv"), summaryCsv);
         Files.writeString(out.resolve("ab_intervals.csv"), intervalsCsv);
         Files.writeString(out.resolve("ab_batches.csv"), batchesCsv);
@@ -159,9 +164,10 @@ final class AbResults {
         Files.writeString(out.resolve("ab_table.txt"), printed.toString());
         Files.writeString(out.resolve("environment.json"), String.format(Locale.ROOT,
                 "{\"machine\": \"%s\", \"cores\": %d, \"java\": \"%s\", \"flink\": \"2.2.1\", \"postgresql\": \"%s\", "
-                        + "\"date\": \"%s\", \"synthetic\": false}%n",
+                        + "\"date\": \"%s\", \"synthetic\": false, \"state_backend\": \"%s\", \"arms_isolated\": false, "
+                        + "\"shards\": %s, \"commit\": \"%s\"}%n",
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), serverVersion,
-                java.time.Instant.now()));
+                java.time.Instant.now(), stateBackend, shards, commit));
     }
 }
