@@ -1,7 +1,6 @@
 package io.dynbatch.sim;
 
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -18,11 +17,16 @@ import java.util.stream.Collectors;
  * subtask, the real job 2 minutes (at scale 1) on 2 subtasks.
  */
 public enum ScenarioKind {
-    S1_DIURNAL("S1", "diurnal", "a compressed day, peak 10x the trough, upstream lag growing with load"),
-    S2_SLOW_SINK("S2", "slow_sink", "every write slower in the middle third of the run"),
-    S3_BACKLOG("S3", "backlog", "the job starts behind: a backlog is due at once, then live traffic"),
-    S4_KEY_SKEW("S4", "key_skew", "one shard takes half of all events"),
-    S5_LAG_SWINGS("S5", "lag_swings", "upstream lag swings between 0 and 1.5 s and back");
+    /** A compressed day, peak 10x the trough, upstream lag growing with load. */
+    S1_DIURNAL("S1", "diurnal"),
+    /** Every write slower in the middle third of the run. */
+    S2_SLOW_SINK("S2", "slow_sink"),
+    /** The job starts behind: a backlog is due at once, then live traffic. */
+    S3_BACKLOG("S3", "backlog"),
+    /** One shard takes half of all events. */
+    S4_KEY_SKEW("S4", "key_skew"),
+    /** Upstream lag swings between 0 and 1.5 s and back. */
+    S5_LAG_SWINGS("S5", "lag_swings");
 
     /** The SLO every scenario is judged by: p99 insight latency per interval. */
     public static final long SLO_MILLIS = 2_000;
@@ -35,12 +39,10 @@ public enum ScenarioKind {
 
     private final String id;
     private final String slug;
-    private final String summary;
 
-    ScenarioKind(String id, String slug, String summary) {
+    ScenarioKind(String id, String slug) {
         this.id = id;
         this.slug = slug;
-        this.summary = summary;
     }
 
     /** The short name in the simulator's tables: {@code S1} ... {@code S5}. */
@@ -51,10 +53,6 @@ public enum ScenarioKind {
     /** The name in the A/B benchmark's files: {@code S1_diurnal} ... {@code S5_lag_swings}. */
     public String abName() {
         return id + "_" + slug;
-    }
-
-    public String summary() {
-        return summary;
     }
 
     /** S2: the slowdown starts at this fraction of the run (0 for the others: no slowdown). */

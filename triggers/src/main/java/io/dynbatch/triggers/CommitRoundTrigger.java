@@ -86,7 +86,7 @@ public final class CommitRoundTrigger<T, W extends Window> extends Trigger<T, W>
     @Override
     public TriggerResult onProcessingTime(long time, W window, TriggerContext ctx) throws Exception {
         long now = ctx.getCurrentProcessingTime();
-        boolean round = Math.floorMod(time + 1, gridMillis) == 0 && rounds(ctx).isRound(time + 1);
+        boolean round = Math.floorMod(time + 1, gridMillis) == 0 && rounds().isRound(time + 1);
         TriggerResult result = inner.onProcessingTime(time, window, watching(ctx));
         ValueState<Long> start = ctx.getPartitionedState(batchStartDesc);
         if (result.isPurge() || start.value() == null) {
@@ -118,7 +118,7 @@ public final class CommitRoundTrigger<T, W extends Window> extends Trigger<T, W>
         return Math.floorDiv(nowMillis + 1, gridMillis) * gridMillis + gridMillis - 1;
     }
 
-    private PlannedRounds rounds(TriggerContext ctx) {
+    private PlannedRounds rounds() {
         if (rounds == null) {
             rounds = new PlannedRounds();
         }
@@ -126,7 +126,7 @@ public final class CommitRoundTrigger<T, W extends Window> extends Trigger<T, W>
     }
 
     private TriggerContext watching(TriggerContext ctx) {
-        return rounds(ctx).watching(ctx);
+        return rounds().watching(ctx);
     }
 
     @Override

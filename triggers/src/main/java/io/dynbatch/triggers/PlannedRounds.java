@@ -45,11 +45,6 @@ final class PlannedRounds {
         return round;
     }
 
-    /** Timers planned and not yet due. For tests. */
-    int size() {
-        return planned.values().stream().mapToInt(Integer::intValue).sum();
-    }
-
     /** A trigger context that tells this board about the processing-time timers set through it. */
     private final class Watching implements Trigger.TriggerContext {
         private Trigger.TriggerContext ctx;

@@ -11,6 +11,7 @@ import org.apache.flink.streaming.api.transformations.OneInputTransformation;
 import org.apache.flink.streaming.api.windowing.assigners.GlobalWindows;
 import org.apache.flink.streaming.api.windowing.triggers.Trigger;
 import org.apache.flink.streaming.api.windowing.windows.GlobalWindow;
+import org.apache.flink.streaming.runtime.operators.windowing.TriggerTestHarness;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -146,6 +147,14 @@ class CommitRoundTriggerTest {
             add(h, 1_000, "a1");
             assertThat(h.numProcessingTimeTimers()).isEqualTo(2); // its deadline and its tick
         }
+        var single = new TriggerTestHarness<>(trigger, new GlobalWindow.Serializer());
+        single.advanceProcessingTime(1_000);
+        single.processElement(new StreamRecord<>("a1"), GlobalWindow.get());
+        assertThat(single.numProcessingTimeTimers()).isEqualTo(2);
+        single.clearTriggerState(GlobalWindow.get());
+        assertThat(single.numStateEntries()).isZero();
+        assertThat(single.numProcessingTimeTimers()).isZero();
+        assertThat(single.numEventTimeTimers()).isZero();
         assertThat(trigger.toString()).startsWith("CommitRoundTrigger(StaticBatchTrigger");
     }
 

@@ -3,7 +3,6 @@ package io.dynbatch.job.model;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 
-
 /**
  * What one committed batch cost and how fresh it made the data: emitted by the database flush
  * after each commit, one per transaction. A Flink POJO.

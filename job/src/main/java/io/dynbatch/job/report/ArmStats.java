@@ -50,7 +50,8 @@ public final class ArmStats {
     /**
      * The columns every report of an arm's span has, in this order: {@code events, batches,
      * transactions, rows, db_ms, db_ms_per_1k, cost_per_1k, p50_ms, p95_ms, p99_ms, max_ms, slo_ms}. The
-     * run summary, the A/B benchmark's files and the comparator's interval reports are written with them.
+     * run summary's CSV and the A/B benchmark's summary and interval files are written with them (the
+     * comparator's {@code ab_report} table keeps its own schema).
      */
     public static TableFormat<ArmStats> columns(CostModel costModel, long sloMillis) {
         return TableFormat.<ArmStats>of()
