@@ -28,6 +28,7 @@ public final class JfrTop {
         Map<String, Long> total = new HashMap<>();
         Map<String, Double> allocBytes = new HashMap<>();
         long samples = 0;
+        long nativeSamples = 0;
         double allocTotal = 0;
         for (RecordedEvent e : RecordingFile.readAllEvents(Path.of(args[0]))) {
             String type = e.getEventType().getName();
@@ -42,8 +43,11 @@ public final class JfrTop {
                 continue;
             }
             List<RecordedFrame> frames = st.getFrames();
-            if (type.equals("jdk.ExecutionSample")) {
+            if (type.equals("jdk.ExecutionSample") || type.equals("jdk.NativeMethodSample")) {
                 samples++;
+                if (type.equals("jdk.NativeMethodSample")) {
+                    nativeSamples++;
+                }
                 self.merge(name(frames.get(0)), 1L, Long::sum);
                 frames.stream().map(JfrTop::name).distinct().forEach(n -> total.merge(n, 1L, Long::sum));
             } else if (type.equals("jdk.ObjectAllocationSample")) {
@@ -53,7 +57,8 @@ public final class JfrTop {
                 allocBytes.merge(site, w, Double::sum);
             }
         }
-        System.out.printf(Locale.ROOT, "%d execution samples on threads matching '%s'%n%nself%%  method%n", samples, filter);
+        System.out.printf(Locale.ROOT, "%d samples (%d of them in native code) on threads matching '%s'%n%nself%%  method%n",
+                samples, nativeSamples, filter);
         print(self, samples, top);
         System.out.printf(Locale.ROOT, "%ntotal%% method (on the stack)%n");
         print(total, samples, top);

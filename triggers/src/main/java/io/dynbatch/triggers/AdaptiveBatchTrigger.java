@@ -23,7 +23,13 @@ import java.util.Objects;
  * the SLO and the writer allow; always at {@code maxSize} events, {@code maxPendingBytes}, {@code
  * maxDelay} after its first element, at end of input, and on request ({@link FlushReason}). One
  * processing-time timer per batch, moved when a re-plan shifts the deadline by the timer tolerance;
- * a key is re-planned at most once per millisecond. An element is one event unless an {@link
+ * a key is re-planned at most once per timer tolerance (at least 1 ms): an element that arrives
+ * sooner after the last plan and is not the batch's oldest is only counted (its arrivals enter the
+ * learned rate at the next plan, as of the last one): {@code n} such arrivals would bring the
+ * latency deadline forward by {@code b * n / (1 + b * rate)} (b: write time per element), less
+ * than the time they took to arrive when they come at about the learned rate, so less than the
+ * tolerance, a move the trigger would not make anyway. The size and memory caps are checked on
+ * every element. An element is one event unless an {@link
  * ElementCounter} says otherwise; the window function reports costs and takes planned sizes through
  * {@link #feedback()}. O(1) keyed state per key ({@link AdaptiveTriggerState}), checkpointed with the
  * timers; a flush leaves only the learned state, {@link #clear} nothing. Not for merging windows.
@@ -52,6 +58,7 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> imp
     private transient DecayedRate writerLoad; // write time per ms of all keys here (not checkpointed)
     private transient AdaptiveTriggerState state;
     private transient AdaptiveTriggerMetrics metrics;
+    private transient long replanMillis; // a key is re-planned at most once per this many ms
 
     private AdaptiveBatchTrigger(AdaptivePolicyConfig config, KeyJitter<T> jitter, ElementWeigher<T> weigher,
             String metricsScope, boolean leavesTarget, ElementCounter<T> counter) {
@@ -109,12 +116,13 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> imp
         long ingest = timestamp == Long.MIN_VALUE ? now : timestamp;
         PendingBatch batch = state.readBatch(ctx.getPartitionedState(batchDesc));
         boolean starts = batch.isEmpty();
-        boolean quiet = !starts && state.plannedAt() == now && batch.hasTimer() && ingest >= batch.oldestIngestMillis();
+        boolean quiet = !starts && now - state.plannedAt() < replanMillis && batch.hasTimer()
+                && ingest >= batch.oldestIngestMillis();
         long n = ElementCounter.countOf(counter, element);
         batch.add(n, ingest, weigher == null ? n * config.assumedElementBytes() : Math.max(0, weigher.bytes(element)),
                 now);
         metrics.added(n);
-        if (quiet) { // planned in this ms and not the oldest: a re-plan would move the deadline < 1 ms
+        if (quiet) { // planned within the tolerance and not the oldest: a re-plan would not move the timer
             state.deferArrivals(n); // no learned state read or written
             if (batch.count() < policy.sizeCap(batch)) {
                 state.writeBatch();
@@ -180,6 +188,12 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> imp
         return flush(reason, window, ctx);
     }
 
+    @Override
+    public boolean hasPending(W window, TriggerContext ctx) throws Exception {
+        begin(ctx);
+        return !state.readBatch(ctx.getPartitionedState(batchDesc)).isEmpty();
+    }
+
     /** Fires the batch read last as {@code decision} (which ended the key's batch cycle) says. */
     private TriggerResult flush(FlushDecision decision, W window, TriggerContext ctx) throws Exception {
         state.writeLearning();
@@ -225,6 +239,7 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> imp
             writerLoad = policy.newWriterLoad();
             state = new AdaptiveTriggerState(policy);
             metrics = new AdaptiveTriggerMetrics(ctx.getMetricGroup(), metricsScope);
+            replanMillis = Math.max(1, config.timerToleranceMillis());
         }
         return ctx.getCurrentProcessingTime();
     }

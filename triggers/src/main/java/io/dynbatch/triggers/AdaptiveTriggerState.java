@@ -101,10 +101,7 @@ final class AdaptiveTriggerState {
         return plannedAt;
     }
 
-    /**
-     * Elements added in the millisecond of the last plan, after it, that are not in the learned
-     * arrival rate yet.
-     */
+    /** Elements added since the last plan, without one, that are not in the learned arrival rate yet. */
     long deferredArrivals() {
         return deferred;
     }
@@ -145,9 +142,10 @@ final class AdaptiveTriggerState {
 
     /**
      * Reads the current key's learned state (fresh priors if none), with the batch's deferred
-     * arrivals recorded in it at the millisecond of the last plan: exactly as if each had been
-     * recorded on arrival, since the policy's arrival-age estimate samples once per millisecond. Call
-     * after {@link #readBatch}; it leaves no arrivals deferred.
+     * arrivals recorded in it at the time of the last plan: in the arrival rate up to a timer
+     * tolerance earlier than they came (the rate's half-life is seconds), not in the arrival-age
+     * estimate (none of them was the batch's oldest). Call after {@link #readBatch}; it leaves no
+     * arrivals deferred.
      */
     KeyLearning readLearning(ValueState<double[]> state) throws IOException {
         learningState = state;

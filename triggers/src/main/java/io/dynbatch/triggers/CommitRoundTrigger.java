@@ -1,8 +1,5 @@
 package io.dynbatch.triggers;
 
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.streaming.api.windowing.triggers.Trigger;
 import org.apache.flink.streaming.api.windowing.triggers.TriggerResult;
 import org.apache.flink.streaming.api.windowing.windows.Window;
@@ -21,12 +18,15 @@ import java.util.Objects;
  *
  * <p>How: while a key has a pending batch it keeps a tick timer 1 ms before the next multiple of
  * {@code grid}; timers at the same time fire in the same pass of the timer service, so the keys of
- * a round fire together, 1 ms before the due key's own timer (the inner trigger's timers should be
- * aligned to the same grid, {@link KeyJitter#alignedTo}; the tick never coincides with them). The
- * inner trigger's timers are noted as it sets them ({@link
- * PlannedRounds}, per trigger instance, i.e. per operator subtask; not checkpointed: after a
- * restore a key's restored timer counts again once it is set anew). The key's own state is the time
- * its pending batch began; {@link #clear} removes it, the tick timer and the inner trigger's state.
+ * a round fire together, 1 ms before the due key's own timer (the inner trigger's timers must be
+ * aligned to the same grid, {@link KeyJitter#alignedTo}, so a tick never coincides with them: a
+ * timer 1 ms before a grid point is taken for a tick). The inner trigger's timers are noted as it
+ * sets them ({@link PlannedRounds}, per trigger instance, i.e. per operator subtask; not
+ * checkpointed: after a restore a key's restored timer counts again once it is set anew). A key's
+ * ticks start when the inner trigger sets a timer for an element (a batch began or was re-planned)
+ * and end with its flush; this trigger keeps no state of its own (the tick asks the inner trigger
+ * whether the batch is still pending), and {@link #clear} removes the tick timer and the inner
+ * trigger's state.
  *
  * <p>The inner trigger is asked to flush through {@link FlushOnRequest} (it keeps what it learned
  * across batches) and must ignore processing-time timers it did not set, as the dynbatch triggers
@@ -42,8 +42,6 @@ public final class CommitRoundTrigger<T, W extends Window> extends Trigger<T, W>
     private final Trigger<T, W> inner;
     private final FlushOnRequest<W> flushOnRequest;
     private final long gridMillis;
-    private final ValueStateDescriptor<Long> batchStartDesc =
-            new ValueStateDescriptor<>("round-batch-start", LongSerializer.INSTANCE);
 
     private transient PlannedRounds rounds;
 
@@ -74,43 +72,49 @@ public final class CommitRoundTrigger<T, W extends Window> extends Trigger<T, W>
 
     @Override
     public TriggerResult onElement(T element, long timestamp, W window, TriggerContext ctx) throws Exception {
-        ValueState<Long> start = ctx.getPartitionedState(batchStartDesc);
         long now = ctx.getCurrentProcessingTime();
-        if (start.value() == null) {
-            start.update(now);
+        long set = rounds().timersSet();
+        TriggerResult result = inner.onElement(element, timestamp, window, watching(ctx));
+        if (result.isPurge()) {
+            return afterPurge(result, ctx, now);
+        }
+        if (rounds().timersSet() != set) { // a batch began (or was re-planned): it ticks until it flushes
             ctx.registerProcessingTimeTimer(nextTick(now));
         }
-        return afterInner(inner.onElement(element, timestamp, window, watching(ctx)), ctx, now);
+        return result;
     }
 
     @Override
     public TriggerResult onProcessingTime(long time, W window, TriggerContext ctx) throws Exception {
         long now = ctx.getCurrentProcessingTime();
-        boolean round = Math.floorMod(time + 1, gridMillis) == 0 && rounds().isRound(time + 1);
-        TriggerResult result = inner.onProcessingTime(time, window, watching(ctx));
-        ValueState<Long> start = ctx.getPartitionedState(batchStartDesc);
-        if (result.isPurge() || start.value() == null) {
-            return afterInner(result, ctx, now); // flushed on its own, or a tick left from a flushed batch
+        if (!isTick(time)) { // the inner trigger's own timer (never on a tick)
+            TriggerResult result = inner.onProcessingTime(time, window, watching(ctx));
+            return result.isPurge() ? afterPurge(result, ctx, now) : result;
         }
-        if (round) {
-            return afterInner(flushOnRequest.flushNow(FlushReason.ROUND, window, watching(ctx)), ctx, now);
+        if (rounds().isRound(time + 1)) {
+            TriggerResult result = flushOnRequest.flushNow(FlushReason.ROUND, window, watching(ctx));
+            return result.isPurge() ? afterPurge(result, ctx, now) : result; // CONTINUE: a tick left from a flushed batch
         }
-        ctx.registerProcessingTimeTimer(nextTick(now));
-        return result;
+        if (flushOnRequest.hasPending(window, ctx)) {
+            ctx.registerProcessingTimeTimer(nextTick(now));
+        }
+        return TriggerResult.CONTINUE;
     }
 
     @Override
     public TriggerResult onEventTime(long time, W window, TriggerContext ctx) throws Exception {
-        return afterInner(inner.onEventTime(time, window, watching(ctx)), ctx, ctx.getCurrentProcessingTime());
+        TriggerResult result = inner.onEventTime(time, window, watching(ctx));
+        return result.isPurge() ? afterPurge(result, ctx, ctx.getCurrentProcessingTime()) : result;
     }
 
-    /** A purge ends the key's batch and its ticks. */
-    private TriggerResult afterInner(TriggerResult result, TriggerContext ctx, long now) throws Exception {
-        if (result.isPurge()) {
-            ctx.getPartitionedState(batchStartDesc).clear();
-            ctx.deleteProcessingTimeTimer(nextTick(now));
-        }
+    /** A purge ends the key's batch and its ticks (a tick the timer service fired late ends at its next call). */
+    private TriggerResult afterPurge(TriggerResult result, TriggerContext ctx, long now) {
+        ctx.deleteProcessingTimeTimer(nextTick(now));
         return result;
+    }
+
+    private boolean isTick(long time) {
+        return Math.floorMod(time + 1, gridMillis) == 0;
     }
 
     /** The first tick after {@code nowMillis}: 1 ms before a multiple of the grid. */
@@ -131,11 +135,7 @@ public final class CommitRoundTrigger<T, W extends Window> extends Trigger<T, W>
 
     @Override
     public void clear(W window, TriggerContext ctx) throws Exception {
-        ValueState<Long> start = ctx.getPartitionedState(batchStartDesc);
-        if (start.value() != null) {
-            start.clear();
-            ctx.deleteProcessingTimeTimer(nextTick(ctx.getCurrentProcessingTime()));
-        }
+        ctx.deleteProcessingTimeTimer(nextTick(ctx.getCurrentProcessingTime()));
         inner.clear(window, watching(ctx));
     }
 

@@ -16,4 +16,7 @@ public interface FlushOnRequest<W extends Window> {
 
     /** FIRE_AND_PURGE with the batch's state and timers removed, or CONTINUE if the key has no pending batch. */
     TriggerResult flushNow(FlushReason reason, W window, Trigger.TriggerContext ctx) throws Exception;
+
+    /** Whether the current key has a pending batch (one keyed-state read). */
+    boolean hasPending(W window, Trigger.TriggerContext ctx) throws Exception;
 }

@@ -23,11 +23,17 @@ final class PlannedRounds {
     private final Watching watching = new Watching();
     private long dueBy = Long.MIN_VALUE;
     private boolean round;
+    private long timersSet;
 
     /** {@code ctx}, with the processing-time timers set or deleted through it noted here. */
     Trigger.TriggerContext watching(Trigger.TriggerContext ctx) {
         watching.ctx = ctx;
         return watching;
+    }
+
+    /** How many processing-time timers were set through {@link #watching} so far (a running count). */
+    long timersSet() {
+        return timersSet;
     }
 
     /**
@@ -51,6 +57,7 @@ final class PlannedRounds {
 
         @Override
         public void registerProcessingTimeTimer(long time) {
+            timersSet++;
             if (time > dueBy) {
                 planned.merge(time, 1, Integer::sum);
             }

@@ -164,6 +164,11 @@ public class StaticBatchTrigger<T, W extends Window> extends Trigger<T, W> imple
         return flush(reason, pendingCount(ctx), window, ctx);
     }
 
+    @Override
+    public boolean hasPending(W window, TriggerContext ctx) throws Exception {
+        return pendingCount(ctx) > 0;
+    }
+
     private long pendingCount(TriggerContext ctx) throws Exception {
         Long pending = ctx.getPartitionedState(countDesc).value();
         return pending == null ? 0 : pending;

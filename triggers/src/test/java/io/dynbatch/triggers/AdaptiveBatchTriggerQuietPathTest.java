@@ -13,9 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The adaptive trigger's per-element fast path: within the millisecond of a batch's last plan an
- * element is only counted, and its arrival reaches the learned rate at the next plan, exactly as if
- * it had been recorded on arrival.
+ * The adaptive trigger's per-element fast path: within the timer tolerance of a batch's last plan an
+ * element that is not the batch's oldest is only counted, and its arrival reaches the learned rate
+ * at the next plan, as if it had been recorded at the time of the last plan.
  */
 class AdaptiveBatchTriggerQuietPathTest {
 
@@ -41,7 +41,7 @@ class AdaptiveBatchTriggerQuietPathTest {
     }
 
     @Test
-    void arrivalsWithinTheMillisecondOfAPlanReachTheLearnedRateAtTheNextPlan() throws Exception {
+    void arrivalsWithinTheToleranceOfAPlanReachTheLearnedRateAtTheNextPlan() throws Exception {
         AdaptivePolicyConfig config = AdaptivePolicyConfig.defaults();
         Harness h = new Harness(AdaptiveBatchTrigger.of(config));
         for (int i = 0; i < 5; i++) {
@@ -56,20 +56,26 @@ class AdaptiveBatchTriggerQuietPathTest {
         assertThat(batch[PendingBatch.STATE_SIZE + 2]).as("planned size").isGreaterThanOrEqualTo(1);
         double rateBefore = new AdaptivePolicy(config, () -> START).restore(h.learned()).arrivalsPerMilli(START);
 
-        h.advanceProcessingTime(START + 7);
-        h.add(START + 7); // a new millisecond: folds the 4, records this one, plans
+        long tolerance = config.timerToleranceMillis();
+        h.advanceProcessingTime(START + tolerance - 1);
+        h.add(START + tolerance - 1); // still within the tolerance: counted, not planned
+        assertThat(h.batchState()[PendingBatch.STATE_SIZE + 1]).isEqualTo(5);
+        h.advanceProcessingTime(START + tolerance);
+        h.add(START + tolerance); // the tolerance has passed: folds the 5, records this one, plans
+        assertThat(h.batchState()[PendingBatch.STATE_SIZE]).isEqualTo(START + tolerance);
         assertThat(h.batchState()[PendingBatch.STATE_SIZE + 1]).isZero();
 
-        long[][] arrivals = new long[6][];
-        for (int i = 0; i < 5; i++) {
-            arrivals[i] = new long[] {START, START};
+        long[][] arrivals = new long[7][];
+        for (int i = 0; i < 6; i++) {
+            arrivals[i] = new long[] {START, START}; // deferred ones count as of the last plan
         }
-        arrivals[5] = new long[] {START + 7, START + 7};
+        arrivals[6] = new long[] {START + tolerance, START + tolerance};
         KeyLearning expected = reference(config, arrivals);
-        KeyLearning actual = new AdaptivePolicy(config, () -> START + 7).restore(h.learned());
-        assertThat(actual.arrivalsPerMilli(START + 7)).isCloseTo(expected.arrivalsPerMilli(START + 7), within(1e-12));
+        KeyLearning actual = new AdaptivePolicy(config, () -> START + tolerance).restore(h.learned());
+        assertThat(actual.arrivalsPerMilli(START + tolerance))
+                .isCloseTo(expected.arrivalsPerMilli(START + tolerance), within(1e-12));
         assertThat(actual.arrivalAgeMillis()).isEqualTo(expected.arrivalAgeMillis());
-        assertThat(actual.arrivalsPerMilli(START + 7)).isGreaterThan(rateBefore);
+        assertThat(actual.arrivalsPerMilli(START + tolerance)).isGreaterThan(rateBefore);
     }
 
     @Test
