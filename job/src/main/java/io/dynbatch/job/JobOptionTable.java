@@ -57,10 +57,13 @@ public final class JobOptionTable {
             "A/B report table, one row per arm and interval"));
     public static final JobOption<Integer> PARALLELISM = TABLE.add(integer("parallelism", "N", 2, 1,
             "job parallelism"));
-    /** Its default is a constant, so that changing the parallelism never changes the shards. */
-    public static final JobOption<Integer> SHARDS = TABLE.add(integer("shards", "N", 4, 1,
+    /**
+     * -1 (the default): one shard per key group, {@code --max-parallelism}, so that every parallelism
+     * the state allows has every subtask writing; never derived from the parallelism.
+     */
+    public static final JobOption<Integer> SHARDS = TABLE.add(integer("shards", "N", -1, 1,
             "write shards; fixed for the life of the state and the tables, independent of parallelism; at most"
-                    + " this many subtasks write"));
+                    + " this many subtasks write").withDefaultText("--max-parallelism (one per key group)"));
     public static final JobOption<Integer> MAX_PARALLELISM = TABLE.add(integer("max-parallelism", "N", 128, 1,
             "key groups, >= parallelism and >= shards"));
     public static final JobOption<Long> EVENTS = TABLE.add(longInteger("events", "N", 600_000, 1,

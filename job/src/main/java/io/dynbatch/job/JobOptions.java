@@ -95,7 +95,12 @@ public final class JobOptions implements Serializable {
 
     // Parallelism and sharding
     public int parallelism() { return get(PARALLELISM); }
-    public int shards() { return get(SHARDS); }
+    /** The write shards: {@code --shards}, else one per key group ({@code --max-parallelism}). */
+    public int shards() {
+        int set = get(SHARDS);
+        return set > 0 ? set : maxParallelism();
+    }
+
     public int maxParallelism() { return get(MAX_PARALLELISM); }
 
     // The generator

@@ -101,7 +101,7 @@ class JobOptionsTest {
         assertThat(o.jdbcPasswordEnv()).isEqualTo("DYNBATCH_JDBC_PASSWORD");
         assertThat(o.table()).isEqualTo("click_totals");
         assertThat(List.of(o.parallelism(), o.shards(), o.maxParallelism(), o.bursts(), o.pages()))
-                .containsExactly(2, 4, 128, 4, 500);
+                .containsExactly(2, 128, 128, 4, 500); // one shard per key group
         assertThat(o.commitRounds()).isTrue();
         assertThat(o.events()).isEqualTo(600_000);
         assertThat(o.activeArms()).containsExactly(ArmKind.STATIC, ArmKind.ADAPTIVE);
@@ -119,12 +119,22 @@ class JobOptionsTest {
     }
 
     @Test
+    void theShardsFollowTheKeyGroupsUnlessGiven() {
+        assertThat(JobOptions.fromArgs("--max-parallelism", "256").shards()).isEqualTo(256);
+        assertThat(JobOptions.fromArgs("--max-parallelism", "256", "--parallelism", "8").shards()).isEqualTo(256);
+        assertThat(JobOptions.fromArgs("--shards", "4").shards()).isEqualTo(4);
+        assertThatThrownBy(() -> JobOptions.fromArgs("--shards", "0")).hasMessageContaining("--shards");
+        assertThatThrownBy(() -> JobOptions.fromArgs("--shards", "200"))
+                .hasMessageContaining("must not exceed --max-parallelism (128)");
+    }
+
+    @Test
     void armsAndModesByTheirWireNames() {
         JobOptions split = JobOptions.fromArgs("--arms", " Builtin,tumbling_1min,builtin", "--ab-mode", "split");
         assertThat(split.activeArms()).containsExactly(ArmKind.BUILTIN, ArmKind.TUMBLING_1MIN);
-        assertThat(split.stateLayout()).isEqualTo("shards=4;max-parallelism=128;split=builtin,tumbling_1min");
-        assertThat(JobOptions.fromArgs().stateLayout()).isEqualTo("shards=4;max-parallelism=128;window=bundles");
-        assertThat(JobOptions.fromArgs("--pre-compact-delay", "0").stateLayout())
+        assertThat(split.stateLayout()).isEqualTo("shards=128;max-parallelism=128;split=builtin,tumbling_1min");
+        assertThat(JobOptions.fromArgs().stateLayout()).isEqualTo("shards=128;max-parallelism=128;window=bundles");
+        assertThat(JobOptions.fromArgs("--pre-compact-delay", "0", "--shards", "4").stateLayout())
                 .isEqualTo("shards=4;max-parallelism=128");
         assertThat(JobOptions.fromArgs("--arms", "adaptive,static", "--ab-mode", "off").activeArms())
                 .containsExactly(ArmKind.ADAPTIVE);

@@ -61,7 +61,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * --batch-delay D        their delay (default 1s; e.g. 1500ms for one closer to the SLO)
  * --commit MODE          group (default: a subtask's batches that fire together in one transaction) or shard
  * --commit-grid D        group commit: the grid the shards' deadlines are aligned to (default: the job's)
- * --shards N             write shards (default 4)
+ * --shards N             write shards (default 4, not the job's one per key group: Flink's built-in
+ *                        trigger cannot join commit rounds, so at many shards per subtask the A/B
+ *                        would compare commit strategies, not triggers)
  * --job-args K=V,...     further job options without their dashes, e.g. commit-join=1s,pre-compact-delay=0
  * --state-backend B      rocksdb (default: the deploy backend) or hashmap
  * --jdbc-url URL         PostgreSQL (default jdbc:postgresql://127.0.0.1:5432/test, user postgres)

@@ -23,14 +23,16 @@ import java.util.stream.Stream;
  * deploy/local-cluster.sh (deploy/flink/config.yaml: RocksDB, incremental checkpoints every 10 s),
  * the shaded job jar submitted with the real {@code flink run}, writing to PostgreSQL. The input is
  * already waiting: the built-in generator with its whole day compressed into one second, so the
- * source emits as fast as the job takes it. Four runs on the same cluster, each checked exact
- * against the generated count:
+ * source emits as fast as the job takes it. Five runs per round on the same cluster, each checked
+ * exact against the generated count:
  *
  * <ul>
  *   <li>{@code ceiling}: source -> parse/validate -> discard ({@code --dry-run}), what the job's input
  *       side can do at all;
- *   <li>{@code adaptive}: one adaptive arm ({@code --ab-mode off});
- *   <li>{@code static+adaptive}: the default shadow pair (every event through both arms).
+ *   <li>{@code adaptive}: one adaptive arm ({@code --ab-mode off}) with the default shards;
+ *   <li>{@code adaptive (4 shards)}: the same with {@code --shards 4}, what the shard count costs;
+ *   <li>{@code static+adaptive}: the default shadow pair (every event through both arms);
+ *   <li>{@code adaptive (no pre-compaction)}: the per-event path ({@code --pre-compact-delay 0}).
  * </ul>
  *
  * <p>Each run reports events/s from the first record out of the source to the job's end, the
@@ -59,6 +61,7 @@ public final class EndToEndThroughputBenchmark {
     private static final List<String[]> CONFIGS = List.of(
             new String[] {"none (ceiling)", "--dry-run"},
             new String[] {"adaptive", "--arms", "adaptive", "--ab-mode", "off"},
+            new String[] {"adaptive (4 shards)", "--arms", "adaptive", "--ab-mode", "off", "--shards", "4"},
             new String[] {"static+adaptive", "--arms", "static,adaptive", "--ab-mode", "shadow"},
             new String[] {"adaptive (no pre-compaction)", "--arms", "adaptive", "--ab-mode", "off",
                     "--pre-compact-delay", "0"});

@@ -41,7 +41,7 @@ import static io.dynbatch.job.kafka.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Scaling out and back with one shard per key group (128) and group commit in rounds, the
+ * Scaling out and back with the default shards (one per key group, 128) and group commit in rounds, the
  * static and adaptive arms side by side, on RocksDB: the job runs at parallelism 2, is stopped with a
  * draining savepoint (every pending batch flushed first), resumes from it at parallelism 6, where
  * every subtask writes, is stopped again, and finishes at parallelism 1. Totals end exactly equal to
@@ -53,8 +53,8 @@ class GroupCommitRescaleITCase {
     private static final String ROCKSDB = "rocksdb";
 
     private static final int PARTITIONS = 4;
-    /** One shard per key group: every parallelism up to --max-parallelism has every subtask writing. */
-    private static final int SHARDS = JobOptions.fromArgs().maxParallelism();
+    /** The job's default, one shard per key group: every parallelism up to --max-parallelism writes. */
+    private static final int SHARDS = JobOptions.fromArgs().shards();
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
@@ -70,7 +70,7 @@ class GroupCommitRescaleITCase {
         // A long batch delay, so that batches are pending whenever the job is stopped.
         KafkaClickstream kafka = KafkaClickstream.create(PARTITIONS, "rescale_dead", "--events", "24000",
                 "--duration", "16s", "--pages", "80", "--batch-size", "100000", "--batch-delay", "3s", "--jitter", "0ms",
-                "--arms", "static,adaptive", "--ab-mode", "shadow", "--shards", String.valueOf(SHARDS));
+                "--arms", "static,adaptive", "--ab-mode", "shadow");
         DatabaseSettings database = PostgresForTests.freshSettings("rescale_totals");
         ClickstreamGenerator generator = kafka.generator;
         Map<TopicPartition, Long> ends = kafka.endOffsets(generator.totalEvents());
