@@ -36,9 +36,15 @@ public final class ArmInput {
         if (!options.preCompacts()) {
             return new ArmInput(() -> events, null);
         }
+        PreCompactByShard preCompact = new PreCompactByShard(shardKeys, options.preCompactEvents(),
+                options.preCompactDelay());
+        if (!options.preCompactBacklogDelay().isZero()) {
+            preCompact = preCompact.whileBehind(options.slo(), options.preCompactBacklogEvents(),
+                    options.preCompactBacklogDelay());
+        }
+        PreCompactByShard operator = preCompact;
         return new ArmInput(() -> events, () -> events
-                .transform(PRE_COMPACT, TypeInformation.of(ShardBundle.class),
-                        new PreCompactByShard(shardKeys, options.preCompactEvents(), options.preCompactDelay()))
+                .transform(PRE_COMPACT, TypeInformation.of(ShardBundle.class), operator)
                 .name(PRE_COMPACT)
                 .uid(PRE_COMPACT));
     }

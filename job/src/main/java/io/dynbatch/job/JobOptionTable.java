@@ -100,6 +100,11 @@ public final class JobOptionTable {
                     + " shuffle and sends a shard's bundle at most D after its first event; 0: send every event"));
     public static final JobOption<Long> PRE_COMPACT_EVENTS = TABLE.add(longInteger("pre-compact-events", "N", 2_000, 1,
             "static and adaptive arms: a subtask sends its bundles when they hold N events"));
+    public static final JobOption<Duration> PRE_COMPACT_BACKLOG_DELAY = TABLE.add(duration("pre-compact-backlog-delay",
+            Duration.ofMillis(200), "while a subtask is behind (its events already older than the SLO), its bundles"
+                    + " wait up to D, so the windows take fewer, larger ones; 0: as when not behind"));
+    public static final JobOption<Long> PRE_COMPACT_BACKLOG_EVENTS = TABLE.add(longInteger("pre-compact-backlog-events",
+            "N", 50_000, 1, "while a subtask is behind, it sends its bundles when they hold N events"));
     public static final JobOption<Duration> REPORT_INTERVAL = TABLE.add(duration("report-interval",
             Duration.ofSeconds(10), "A/B report interval").check(d -> d.toMillis() >= 1000, ">= 1s"));
     public static final JobOption<Duration> SLO = TABLE.add(duration("slo",

@@ -126,6 +126,8 @@ public final class JobOptions implements Serializable {
     /** Whether the static and adaptive arms read pre-compacted bundles ({@code --pre-compact-delay} > 0). */
     public boolean preCompacts() { return !get(PRE_COMPACT_DELAY).isZero(); }
     public Duration preCompactDelay() { return get(PRE_COMPACT_DELAY); }
+    public Duration preCompactBacklogDelay() { return get(PRE_COMPACT_BACKLOG_DELAY); }
+    public long preCompactBacklogEvents() { return get(PRE_COMPACT_BACKLOG_EVENTS); }
     public long preCompactEvents() { return get(PRE_COMPACT_EVENTS); }
     public int maxRecordBytes() { return get(MAX_RECORD_BYTES); }
 

@@ -38,6 +38,7 @@ class JobOptionsTest {
             entry("pages", "9"), entry("hot-share", "0.5"), entry("seed", "7"), entry("start-delay", "1s"),
             entry("arms", "adaptive"), entry("ab-mode", "split"), entry("commit", "shard"), entry("commit-grid", "20ms"),
             entry("commit-join", "500ms"), entry("commit-rounds", "false"), entry("pre-compact-delay", "0"), entry("pre-compact-events", "500"),
+            entry("pre-compact-backlog-delay", "1s"), entry("pre-compact-backlog-events", "9000"),
             entry("report-interval", "5s"),
             entry("slo", "3s"), entry("adaptive-max-size", "100"), entry("adaptive-max-delay", "1500ms"),
             entry("adaptive-safety-margin", "200ms"), entry("adaptive-target-utilisation", "0.5"),

@@ -36,7 +36,8 @@ import java.util.stream.Stream;
  * </ul>
  *
  * <p>Each run reports events/s from the first record out of the source to the job's end, the
- * sustained rate between 10% and 90% of the input, and the bottleneck task (the busiest task that
+ * sustained rate between 10% and 90% of the input with the TaskManager process's CPU time per event
+ * over the same span (all its threads; steadier than the rate on a shared machine), and the bottleneck task (the busiest task that
  * was not itself back-pressured, from the TaskManager's Prometheus metrics).
  */
 public final class EndToEndThroughputBenchmark {
@@ -115,9 +116,10 @@ public final class EndToEndThroughputBenchmark {
         boolean exact = o.sourceRecords() == s.events() && (config[1].equals("--dry-run")
                 || armTablesHold(s.jdbcUrl(), table, arms.contains("+"), s.events()));
         Run run = new Run(arms, round, s.events(), o, exact, backend);
-        log.printf(Locale.ROOT, "[e2e] round %d, arms %-16s %,10.0f events/s over %.1f s (sustained %,.0f/s), "
-                + "bottleneck %s (busy %.0f ms/s), exact %s%n", round, arms, run.eventsPerSecond(), o.seconds(),
-                o.sustainedPerSecond(), o.bottleneck(), o.bottleneckBusy(), exact);
+        log.printf(Locale.ROOT, "[e2e] round %d, arms %-16s %,10.0f events/s over %.1f s (sustained %,.0f/s, "
+                + "TaskManager CPU %.2f us/event), bottleneck %s (busy %.0f ms/s), exact %s%n", round, arms,
+                run.eventsPerSecond(), o.seconds(), o.sustainedPerSecond(), o.sustainedCpuNanosPerRecord() / 1000,
+                o.bottleneck(), o.bottleneckBusy(), exact);
         return run;
     }
 
@@ -155,7 +157,8 @@ public final class EndToEndThroughputBenchmark {
                     .mapToDouble(Run::eventsPerSecond).findFirst().orElse(Double.NaN);
             JobWatch.Outcome o = r.outcome();
             rows.add(List.of(r.stateBackend(), r.arms(), String.valueOf(r.round()), String.valueOf(r.events()),
-                    fmt(o.seconds(), 2), fmt(r.eventsPerSecond(), 0), fmt(o.sustainedPerSecond(), 0), fmt(ceiling, 0),
+                    fmt(o.seconds(), 2), fmt(r.eventsPerSecond(), 0), fmt(o.sustainedPerSecond(), 0),
+                    fmt(o.sustainedCpuNanosPerRecord() / 1000, 3), fmt(ceiling, 0),
                     fmt(r.eventsPerSecond() / ceiling, 3), o.bottleneck(), fmt(o.bottleneckBusy(), 0),
                     String.valueOf(r.exact())));
             for (JobWatch.Sample s : o.samples()) {
@@ -164,7 +167,8 @@ public final class EndToEndThroughputBenchmark {
             }
         }
         ResultFiles.write(dir, "e2e-throughput", machine, command, List.of("state_backend", "arms", "round", "events",
-                "seconds", "events_per_s", "sustained_events_per_s", "ceiling_events_per_s", "ratio_to_ceiling",
+                "seconds", "events_per_s", "sustained_events_per_s", "sustained_tm_cpu_us_per_event", "ceiling_events_per_s",
+                "ratio_to_ceiling",
                 "bottleneck_task", "bottleneck_busy_ms_per_s", "exact"), rows);
         ResultFiles.write(dir, "e2e-throughput-polls", machine, command, List.of("arms", "round", "ms_since_first_record",
                 "source_records_out"), polls);

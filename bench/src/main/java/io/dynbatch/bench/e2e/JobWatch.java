@@ -31,13 +31,18 @@ final class JobWatch {
     private static final Pattern SAMPLE = Pattern.compile(
             "^flink_taskmanager_job_task_(numRecordsOut|numRecordsIn|busyTimeMsPerSecond|backPressuredTimeMsPerSecond)\\{(.*)\\} (\\S+)$");
     private static final Pattern TASK = Pattern.compile("task_name=\"([^\"]*)\"");
+    private static final Pattern CPU = Pattern.compile("^flink_taskmanager_Status_JVM_CPU_Time\\{.*\\} (\\S+)$");
 
-    /** One poll: wall time, records out of the source, and per task the means over its subtasks. */
-    record Sample(long millis, double sourceOut, Map<String, double[]> tasks) {}
+    /**
+     * One poll: wall time, records out of the source, the TaskManager process's CPU time so far
+     * (ns, all its threads), and per task the means over its subtasks.
+     */
+    record Sample(long millis, double sourceOut, double cpuNanos, Map<String, double[]> tasks) {}
 
     /** What the watch saw. */
     record Outcome(String state, long firstRecordMillis, long finishedMillis, long sourceRecords,
-            double sustainedPerSecond, String bottleneck, double bottleneckBusy, List<Sample> samples) {
+            double sustainedPerSecond, double sustainedCpuNanosPerRecord, String bottleneck, double bottleneckBusy,
+            List<Sample> samples) {
         double seconds() {
             return (finishedMillis - firstRecordMillis) / 1000.0;
         }
@@ -85,8 +90,8 @@ final class JobWatch {
             }
         }
         long first = firstRecordMillis(samples);
-        return new Outcome(state, first, finished, sourceRecords, sustained(samples, expectedRecords),
-                bottleneck(samples), bottleneckBusy(samples), samples);
+        return new Outcome(state, first, finished, sourceRecords, sustained(samples, expectedRecords, false),
+                sustained(samples, expectedRecords, true), bottleneck(samples), bottleneckBusy(samples), samples);
     }
 
     /** The JobManager's configuration value of {@code key} (e.g. the state backend). */
@@ -104,7 +109,13 @@ final class JobWatch {
                 HttpResponse.BodyHandlers.ofString()).body();
         Map<String, double[]> sums = new HashMap<>(); // task -> out, in, busy, backpressured, subtasks
         double sourceOut = 0;
+        double cpu = Double.NaN;
         for (String line : text.split("\n")) {
+            Matcher c = CPU.matcher(line);
+            if (c.matches()) {
+                cpu = Double.parseDouble(c.group(1));
+                continue;
+            }
             Matcher m = SAMPLE.matcher(line);
             if (!m.matches()) {
                 continue;
@@ -136,7 +147,7 @@ final class JobWatch {
             double n = Math.max(1, a[4]);
             means.put(task, new double[] {a[0], a[1], a[2] / n, a[3] / n});
         });
-        return new Sample(System.currentTimeMillis(), sourceOut, means);
+        return new Sample(System.currentTimeMillis(), sourceOut, cpu, means);
     }
 
     /** Halfway between the last poll with no record out of the source and the first with some. */
@@ -150,30 +161,33 @@ final class JobWatch {
     }
 
     /**
-     * Records/s out of the source between 10% and 90% of the input (the steady part of the run). The
-     * counter is the highest seen so far: a finished source subtask's metrics leave the endpoint.
+     * Between 10% and 90% of the input (the steady part of the run): records/s out of the source,
+     * or ({@code cpu}) the TaskManager's CPU ns per record out of the source, which a shared machine
+     * moves far less than the rate. The counter is the highest seen so far: a finished source
+     * subtask's metrics leave the endpoint.
      */
-    private static double sustained(List<Sample> samples, long expected) {
-        long fromMillis = -1;
+    private static double sustained(List<Sample> samples, long expected, boolean cpu) {
+        Sample from = null;
         double fromCount = 0;
-        long toMillis = -1;
+        Sample to = null;
         double toCount = 0;
         double seen = 0;
         for (Sample s : samples) {
             seen = Math.max(seen, s.sourceOut());
-            if (fromMillis < 0 && seen >= 0.1 * expected) {
-                fromMillis = s.millis();
+            if (from == null && seen >= 0.1 * expected) {
+                from = s;
                 fromCount = seen;
             }
             if (seen <= 0.9 * expected) {
-                toMillis = s.millis();
+                to = s;
                 toCount = seen;
             }
         }
-        if (fromMillis < 0 || toMillis <= fromMillis) {
+        if (from == null || to == null || to.millis() <= from.millis() || toCount <= fromCount) {
             return Double.NaN;
         }
-        return (toCount - fromCount) * 1000.0 / (toMillis - fromMillis);
+        return cpu ? (to.cpuNanos() - from.cpuNanos()) / (toCount - fromCount)
+                : (toCount - fromCount) * 1000.0 / (to.millis() - from.millis());
     }
 
     /** Mean busy ms/s and back-pressured ms/s per task over the polls in which the source emitted. */

@@ -25,6 +25,13 @@ import java.util.Objects;
  * bundles are open and forwarded right after they are emitted, so no bundle follows a watermark
  * its events precede, and the end of input (the final watermark) empties every bundle at once.
  * Every event adds at most {@code maxDelay} (plus timer lag) to its insight latency.
+ *
+ * <p>While the subtask is behind ({@link #whileBehind}): when the first event of a round of bundles
+ * is already older than {@code age} (its ingest time, the record timestamp), its latency target is
+ * lost anyway, so the round holds up to the larger backlog limits; bundles then carry more events
+ * each, so the windows downstream take fewer, larger records while the backlog drains (with one
+ * shard per key group a subtask's events are otherwise spread thin over many small bundles). A
+ * round that began fresh keeps the normal limits.
  */
 public class PreCompactByShard extends AbstractStreamOperator<ShardBundle>
         implements OneInputStreamOperator<ClickEvent, ShardBundle>, BoundedOneInput {
@@ -34,10 +41,14 @@ public class PreCompactByShard extends AbstractStreamOperator<ShardBundle>
     private final ShardKeys shardKeys;
     private final long maxEvents;
     private final long maxDelayMillis;
+    private final long behindAgeMillis;
+    private final long behindEvents;
+    private final long behindDelayMillis;
 
     private transient ShardBundle[] open;
     private transient long buffered;
     private transient long bundleRound; // the round the registered timer belongs to
+    private transient long roundEvents; // the events cap of the open round
     private transient Watermark heldWatermark;
     private transient Counter bundles;
     private transient Counter events;
@@ -47,15 +58,43 @@ public class PreCompactByShard extends AbstractStreamOperator<ShardBundle>
      * @param maxDelay and at the latest this long after the first of them arrived
      */
     public PreCompactByShard(ShardKeys shardKeys, long maxEvents, Duration maxDelay) {
+        this(shardKeys, requireEvents(maxEvents, "maxEvents"), requireDelay(maxDelay, "maxDelay").toMillis(), Long.MAX_VALUE,
+                maxEvents, maxDelay.toMillis());
+    }
+
+    private PreCompactByShard(ShardKeys shardKeys, long maxEvents, long maxDelayMillis, long behindAgeMillis,
+            long behindEvents, long behindDelayMillis) {
         this.shardKeys = Objects.requireNonNull(shardKeys, "shardKeys");
-        if (maxEvents < 1) {
-            throw new IllegalArgumentException("maxEvents must be >= 1, got " + maxEvents);
-        }
-        if (maxDelay.isNegative() || maxDelay.isZero()) {
-            throw new IllegalArgumentException("maxDelay must be > 0, got " + maxDelay);
-        }
         this.maxEvents = maxEvents;
-        this.maxDelayMillis = maxDelay.toMillis();
+        this.maxDelayMillis = maxDelayMillis;
+        this.behindAgeMillis = behindAgeMillis;
+        this.behindEvents = behindEvents;
+        this.behindDelayMillis = behindDelayMillis;
+    }
+
+    /**
+     * A copy that, when a round's first event is older than {@code age}, holds that round up to
+     * {@code events} events or {@code delay} (each at least the normal limit).
+     */
+    public PreCompactByShard whileBehind(Duration age, long events, Duration delay) {
+        requireDelay(age, "age");
+        return new PreCompactByShard(shardKeys, maxEvents, maxDelayMillis, age.toMillis(),
+                Math.max(maxEvents, requireEvents(events, "events")),
+                Math.max(maxDelayMillis, requireDelay(delay, "delay").toMillis()));
+    }
+
+    private static long requireEvents(long events, String name) {
+        if (events < 1) {
+            throw new IllegalArgumentException(name + " must be >= 1, got " + events);
+        }
+        return events;
+    }
+
+    private static Duration requireDelay(Duration delay, String name) {
+        if (delay.isNegative() || delay.isZero()) {
+            throw new IllegalArgumentException(name + " must be > 0, got " + delay);
+        }
+        return delay;
     }
 
     @Override
@@ -79,14 +118,17 @@ public class PreCompactByShard extends AbstractStreamOperator<ShardBundle>
         bundle.add(e);
         if (++buffered == 1) {
             long round = ++bundleRound;
-            long due = getProcessingTimeService().getCurrentProcessingTime() + maxDelayMillis;
+            long now = getProcessingTimeService().getCurrentProcessingTime();
+            boolean behind = now - e.ingestTime > behindAgeMillis;
+            roundEvents = behind ? behindEvents : maxEvents;
+            long due = now + (behind ? behindDelayMillis : maxDelayMillis);
             getProcessingTimeService().registerTimer(due, time -> {
                 if (round == bundleRound) {
                     emitBundles();
                 }
             });
         }
-        if (buffered >= maxEvents) {
+        if (buffered >= roundEvents) {
             emitBundles();
         }
     }

@@ -116,6 +116,39 @@ class PreCompactByShardTest {
     }
 
     @Test
+    void aRoundThatBeginsBehindHoldsToTheBacklogLimitsAFreshOneToTheNormalOnes() throws Exception {
+        PreCompactByShard op = new PreCompactByShard(KEYS, 3, Duration.ofMillis(20))
+                .whileBehind(Duration.ofSeconds(2), 5, Duration.ofMillis(200));
+        try (var h = new OneInputStreamOperatorTestHarness<>(op)) {
+            long now = MINUTE + 10_000;
+            h.setProcessingTime(now);
+            h.open();
+            send(h, event(1, now - 2_001)); // older than 2 s: the round is behind
+            h.setProcessingTime(now + 199);
+            assertThat(bundles(h)).isEmpty();
+            h.setProcessingTime(now + 200);
+            assertThat(bundles(h)).hasSize(1);
+
+            for (int i = 0; i < 4; i++) {
+                send(h, event(1, now - 3_000)); // behind: 5 events before the cap
+            }
+            assertThat(bundles(h)).hasSize(1);
+            send(h, event(1, now - 3_000));
+            assertThat(bundles(h)).hasSize(2);
+
+            send(h, event(1, now + 200 - 1_000)); // fresh (1 s old): the normal 20 ms and 3 events
+            h.setProcessingTime(now + 219);
+            assertThat(bundles(h)).hasSize(2);
+            h.setProcessingTime(now + 220);
+            assertThat(bundles(h)).hasSize(3);
+            send(h, event(1, now));
+            send(h, event(2, now - 5_000)); // an old event later in a fresh round changes nothing
+            send(h, event(1, now));
+            assertThat(bundles(h)).hasSize(5); // the size bound of 3: one bundle per shard
+        }
+    }
+
+    @Test
     void nothingIsHeldAcrossACheckpointBarrierOrTheEndOfInput() throws Exception {
         try (var h = harness(1_000, Duration.ofSeconds(10))) {
             send(h, event(1, MINUTE));
@@ -172,5 +205,7 @@ class PreCompactByShardTest {
         assertThatThrownBy(() -> new PreCompactByShard(KEYS, 0, Duration.ofMillis(20)))
                 .hasMessageContaining("maxEvents");
         assertThatThrownBy(() -> new PreCompactByShard(KEYS, 10, Duration.ZERO)).hasMessageContaining("maxDelay");
+        assertThatThrownBy(() -> new PreCompactByShard(KEYS, 10, Duration.ofMillis(20))
+                .whileBehind(Duration.ZERO, 10, Duration.ofMillis(200))).hasMessageContaining("age");
     }
 }
