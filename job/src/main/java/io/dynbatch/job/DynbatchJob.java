@@ -191,7 +191,7 @@ public final class DynbatchJob {
     public static ClickstreamGenerator generator(JobOptions options, long startMillis) {
         TrafficProfile profile = TrafficProfile.compressedDay(options.duration(), options.bursts(), options.seed());
         return new ClickstreamGenerator(new EventSchedule(profile, options.events()), startMillis, options.seed(),
-                options.pages(), options.hotShare());
+                options.pages(), options.hotShare(), options.lagSwing());
     }
 
     private static void checkAgainstDatabase(JobOptions options, DatabaseSettings database, RunSummary summary)

@@ -70,6 +70,11 @@ public final class JobOptionTable {
             "events the generator produces"));
     public static final JobOption<Duration> DURATION = TABLE.add(duration("duration", Duration.ofSeconds(90),
             "length of the compressed day, e.g. 90s").check(d -> !d.isZero(), "> 0"));
+    public static final JobOption<Duration> LAG_SWING = TABLE.add(duration("lag-swing", Duration.ZERO,
+            "generator: events reach the job up to D after their ingest time, the lag swinging 0 -> D -> 0 every"
+                    + " --lag-period (upstream lag; 0: none)"));
+    public static final JobOption<Duration> LAG_PERIOD = TABLE.add(duration("lag-period", Duration.ofSeconds(90),
+            "generator: period of the lag swing, > pi x --lag-swing").check(d -> !d.isZero(), "> 0"));
     public static final JobOption<Integer> BURSTS = TABLE.add(integer("bursts", "N", 4, 0,
             "traffic bursts in the day"));
     public static final JobOption<Integer> PAGES = TABLE.add(integer("pages", "N", 500, 1, "distinct pages"));

@@ -4,6 +4,7 @@ import io.dynbatch.job.options.JobOption;
 import io.dynbatch.job.options.OptionValues;
 import io.dynbatch.job.sink.RetryPolicy;
 import io.dynbatch.job.source.KafkaStartingOffsets;
+import io.dynbatch.job.source.LagSwing;
 import io.dynbatch.triggers.policy.AdaptivePolicyConfig;
 
 import java.io.Serializable;
@@ -48,6 +49,11 @@ public final class JobOptions implements Serializable {
                     + arms.size() + ") must not exceed --shards (" + shards() + ")");
         }
         requireOrder(JITTER, BATCH_DELAY);
+        try {
+            lagSwing();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--lag-swing and --lag-period: " + e.getMessage(), e);
+        }
         requireOrder(RETRY_BACKOFF, RETRY_MAX_BACKOFF);
         requireOrder(BREAKER_OPEN, BREAKER_MAX_OPEN);
         if (arms.contains(ArmKind.ADAPTIVE)) {
@@ -106,6 +112,8 @@ public final class JobOptions implements Serializable {
     // The generator
     public long events() { return get(EVENTS); }
     public Duration duration() { return get(DURATION); }
+    /** The generator's upstream lag ({@code --lag-swing} every {@code --lag-period}). */
+    public LagSwing lagSwing() { return LagSwing.of(get(LAG_SWING), get(LAG_PERIOD)); }
     public int bursts() { return get(BURSTS); }
     public int pages() { return get(PAGES); }
     public double hotShare() { return get(HOT_SHARE); }

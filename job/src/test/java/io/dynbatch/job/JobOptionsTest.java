@@ -35,6 +35,7 @@ class JobOptionsTest {
             entry("jdbc-password-env", "PW"), entry("table", "t"), entry("dead-letter-table", "d"),
             entry("report-table", "r"), entry("parallelism", "3"), entry("shards", "5"),
             entry("max-parallelism", "256"), entry("events", "7"), entry("duration", "10s"), entry("bursts", "1"),
+            entry("lag-swing", "1s"), entry("lag-period", "60s"),
             entry("pages", "9"), entry("hot-share", "0.5"), entry("seed", "7"), entry("start-delay", "1s"),
             entry("arms", "adaptive"), entry("ab-mode", "split"), entry("commit", "shard"), entry("commit-grid", "20ms"),
             entry("commit-join", "500ms"), entry("commit-rounds", "false"), entry("pre-compact-delay", "0"), entry("pre-compact-events", "500"),
@@ -117,6 +118,13 @@ class JobOptionsTest {
         assertThat(o.retryPolicy().toString()).isEqualTo("RetryPolicy(maxAttempts=unbounded, base=100ms, max=5000ms,"
                 + " outageLimit=300000ms, breaker=3 failures, open 1000-15000ms)");
         assertThat(o.adaptivePolicyConfig()).isEqualTo(AdaptivePolicyConfig.withSlo(Duration.ofSeconds(2)));
+    }
+
+    @Test
+    void aLagSwingTooFastToKeepTheEventsInOrderIsRefused() {
+        assertThat(JobOptions.fromArgs("--lag-swing", "1500ms").lagSwing().swingMillis()).isEqualTo(1_500);
+        assertThatThrownBy(() -> JobOptions.fromArgs("--lag-swing", "1500ms", "--lag-period", "4s"))
+                .hasMessageContaining("--lag-swing and --lag-period").hasMessageContaining("pi");
     }
 
     @Test

@@ -36,6 +36,8 @@ public enum ScenarioKind {
     public static final double PEAK_OVER_TROUGH = 10;
     /** S5: the largest upstream lag of a swing. */
     public static final long LAG_SWING_MAX_MILLIS = 1_500;
+    /** S5: the period of a swing, 0 -> max -> 0. */
+    public static final long LAG_SWING_PERIOD_MILLIS = 90_000;
 
     private final String id;
     private final String slug;

@@ -138,9 +138,6 @@ public final class Scenarios {
                 4);
     }
 
-    /** Period of S5's lag swings. */
-    static final long LAG_SWING_PERIOD_MILLIS = 90_000;
-
     /** S5: 15 minutes at 8k events/s, upstream lag swinging 0 -> 1.5 s -> 0 every 90 s. */
     public static Scenario lagSwings() {
         return new Scenario(
@@ -150,8 +147,8 @@ public final class Scenarios {
                 0,
                 TWO_EVEN,
                 t -> 8_000,
-                t -> ScenarioKind.LAG_SWING_MAX_MILLIS / 2.0 * (1 - Math.cos(2 * Math.PI * Math.floorMod(t, LAG_SWING_PERIOD_MILLIS)
-                        / LAG_SWING_PERIOD_MILLIS)),
+                t -> ScenarioKind.LAG_SWING_MAX_MILLIS / 2.0 * (1 - Math.cos(2 * Math.PI * Math.floorMod(t, ScenarioKind.LAG_SWING_PERIOD_MILLIS)
+                        / ScenarioKind.LAG_SWING_PERIOD_MILLIS)),
                 sink(105),
                 PER_EVENT_MILLIS,
                 SLO_MILLIS,

@@ -23,10 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +42,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *       (a statement trigger calling pg_sleep), as lock contention would;
  *   <li>S3_backlog: the job starts with a backlog (the first half of the traffic is already due);
  *   <li>S4_key_skew: half of all events go to one row, so one shard carries half the load.
- *   <li>S5_lag_swings is the simulator's only: the generator cannot hold ingest times back yet.
+ *   <li>S5_lag_swings: as S1, but the generator releases each event up to 1.5 s after its ingest
+ *       time, the upstream lag swinging 0 -> 1.5 s -> 0 every 90 s ({@code --lag-swing}).
  * </ul>
  *
  * Besides the client-side figures from the receipts it records PostgreSQL's own ({@link
@@ -73,8 +72,6 @@ public final class AbBenchmark {
 
     static final long SLO_MILLIS = ScenarioKind.SLO_MILLIS;
     static final long INTERVAL_MILLIS = ScenarioKind.INTERVAL_MILLIS;
-    /** The scenarios the real job can reproduce, and the default: all but S5 (the generator cannot hold ingest times back yet). */
-    private static final Set<ScenarioKind> RUNNABLE = EnumSet.complementOf(EnumSet.of(ScenarioKind.S5_LAG_SWINGS));
     private static final String DEFAULT_ARMS = "tumbling_1min,builtin,static,adaptive";
 
     private final String url;
@@ -101,13 +98,7 @@ public final class AbBenchmark {
         double scale = p.getDouble("scale", 1.0);
         List<ScenarioKind> scenarios = p.has("scenarios")
                 ? Arrays.stream(p.get("scenarios").split(",")).map(ScenarioKind::byName).toList()
-                : List.copyOf(RUNNABLE);
-        for (ScenarioKind s : scenarios) {
-            if (!RUNNABLE.contains(s)) {
-                throw new IllegalArgumentException(s.abName() + " runs in the simulator only: the generator cannot "
-                        + "hold ingest times back yet");
-            }
-        }
+                : List.of(ScenarioKind.values());
         String url = p.get("jdbc-url", "jdbc:postgresql://127.0.0.1:5432/test");
         Files.createDirectories(out);
         AbBenchmark bench = new AbBenchmark(url, p.get("arms", DEFAULT_ARMS), p.get("batch-size", "5000"),
@@ -161,6 +152,10 @@ public final class AbBenchmark {
         long startOffset = 3_000;
         if (kind == ScenarioKind.S3_BACKLOG) {
             startOffset = -seconds * 1000 / 2; // the first half of the traffic is already due: a backlog
+        }
+        if (kind == ScenarioKind.S5_LAG_SWINGS) {
+            args.addAll(List.of("--lag-swing", ScenarioKind.LAG_SWING_MAX_MILLIS + "ms",
+                    "--lag-period", ScenarioKind.LAG_SWING_PERIOD_MILLIS + "ms"));
         }
         if (kind.hotShare() > 0) {
             args.addAll(List.of("--hot-share", String.valueOf(kind.hotShare())));

@@ -7,6 +7,7 @@ import io.dynbatch.job.model.RowKey;
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The seeded, bounded clickstream: event {@code i} (its page, type, user and ingest time) is a pure
@@ -26,6 +27,7 @@ public final class ClickstreamGenerator implements Serializable {
     private final int pages;
 
     private final double hotShare;
+    private final LagSwing lag;
 
     public ClickstreamGenerator(EventSchedule schedule, long startMillis, long seed, int pages) {
         this(schedule, startMillis, seed, pages, 0.0);
@@ -36,6 +38,12 @@ public final class ClickstreamGenerator implements Serializable {
      *     the load onto one shard
      */
     public ClickstreamGenerator(EventSchedule schedule, long startMillis, long seed, int pages, double hotShare) {
+        this(schedule, startMillis, seed, pages, hotShare, LagSwing.NONE);
+    }
+
+    /** @param lag how long after its ingest time each event is released (upstream lag); none by default */
+    public ClickstreamGenerator(EventSchedule schedule, long startMillis, long seed, int pages, double hotShare,
+            LagSwing lag) {
         if (pages <= 0) {
             throw new IllegalArgumentException("pages must be > 0, got " + pages);
         }
@@ -43,6 +51,7 @@ public final class ClickstreamGenerator implements Serializable {
             throw new IllegalArgumentException("hotShare must be in [0, 1), got " + hotShare);
         }
         this.hotShare = hotShare;
+        this.lag = Objects.requireNonNull(lag, "lag");
         this.schedule = schedule;
         this.startMillis = startMillis;
         this.seed = seed;
@@ -60,6 +69,12 @@ public final class ClickstreamGenerator implements Serializable {
     /** When event {@code index} is due (epoch millis); it is also the event's ingest time. */
     public long dueAt(long index) {
         return startMillis + schedule.offsetMillis(index);
+    }
+
+    /** When event {@code index} is released to the job: its due time plus the upstream lag then. */
+    public long releasedAt(long index) {
+        long offset = schedule.offsetMillis(index);
+        return startMillis + offset + lag.lagMillis(offset);
     }
 
     public ClickEvent event(long index) {

@@ -17,7 +17,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Emits each event of its splits once its due time has come, without blocking the task thread:
+ * Emits each event of its splits once its release time has come (its due time plus any upstream
+ * lag, {@link ClickstreamGenerator#releasedAt}), without blocking the task thread:
  * when the next event is not yet due it reports NOTHING_AVAILABLE and completes its availability
  * future at the due time. Each record's origin is its split and index; the position in the current
  * split is checkpointed, so a restored reader emits the same records with the same origins again.
@@ -67,7 +68,7 @@ final class PacedGeneratorReader implements SourceReader<RawClick, NumberSequenc
             if (!advanceToAvailableIndex()) {
                 return noMoreSplits ? InputStatus.END_OF_INPUT : waitForSplits();
             }
-            long dueAt = generator.dueAt(next);
+            long dueAt = generator.releasedAt(next);
             long now = System.currentTimeMillis();
             if (dueAt > now) {
                 return waitUntil(dueAt - now);
