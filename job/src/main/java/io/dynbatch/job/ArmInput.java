@@ -12,9 +12,10 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import java.util.function.Supplier;
 
 /**
- * What the arms read: the validated events, and, when the job pre-compacts, the same events as
- * per-shard bundles ({@link PreCompactByShard}, one operator shared by every arm that reads bundles,
- * built only if one does). Arms that count events per element (built-in, tumbling) read the events.
+ * What the arms of one input chain read: the validated events, and, when the job pre-compacts, the
+ * same events as per-shard bundles ({@link PreCompactByShard}, one operator shared by every arm of
+ * the chain that reads bundles, built only if one does). Arms that count events per element
+ * (built-in, tumbling) read the events.
  */
 public final class ArmInput {
 
@@ -33,6 +34,15 @@ public final class ArmInput {
 
     /** The input of {@code events}, pre-compacted as {@code options} say (or not at all). */
     public static ArmInput of(DataStream<ClickEvent> events, JobOptions options, ShardKeys shardKeys) {
+        return of(events, options, shardKeys, "");
+    }
+
+    /**
+     * The input of {@code events}, its pre-compaction operator (if any) named and identified {@code
+     * pre-compact-by-shard} followed by {@code suffix} (an isolated arm's copy of the input: {@code
+     * -<arm>}).
+     */
+    static ArmInput of(DataStream<ClickEvent> events, JobOptions options, ShardKeys shardKeys, String suffix) {
         if (!options.preCompacts()) {
             return new ArmInput(() -> events, null);
         }
@@ -43,10 +53,11 @@ public final class ArmInput {
                     options.preCompactBacklogDelay());
         }
         PreCompactByShard operator = preCompact;
+        String name = PRE_COMPACT + suffix;
         return new ArmInput(() -> events, () -> events
-                .transform(PRE_COMPACT, TypeInformation.of(ShardBundle.class), operator)
-                .name(PRE_COMPACT)
-                .uid(PRE_COMPACT));
+                .transform(name, TypeInformation.of(ShardBundle.class), operator)
+                .name(name)
+                .uid(name));
     }
 
     public DataStream<ClickEvent> events() {

@@ -2,27 +2,22 @@ package io.dynbatch.job;
 
 import io.dynbatch.job.batch.ShardKeys;
 import io.dynbatch.job.model.BatchReceipt;
-import io.dynbatch.job.model.ClickEvent;
 import io.dynbatch.job.model.DeadLetter;
 import io.dynbatch.job.model.RawClick;
-import io.dynbatch.job.parse.ClickEventParser;
-import io.dynbatch.job.parse.ParseClickEvents;
+import io.dynbatch.job.parse.RouteLateEvents;
 import io.dynbatch.job.report.AbComparator;
 import io.dynbatch.job.report.CostModel;
-import io.dynbatch.job.parse.RouteLateEvents;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.FlushToDatabase;
-import io.dynbatch.job.source.IngestTimeOfRawRecord;
-import io.dynbatch.job.source.IngestTimeWatermarks;
+import io.dynbatch.job.source.ClickSources;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,57 +28,61 @@ import java.util.List;
  * transaction per batch to its own table -> receipts of all arms. Refused records, late events and
  * rows the database rejected all go to the one dead-letter stream, each with its reason. Sources and
  * sinks are parameters, so tests and benchmarks swap them; every operator has a name and a stable uid.
+ *
+ * <p>The input chain up to the arms ({@link InputChain}) is one, shared by every arm, or, with
+ * isolated arms ({@link JobOptions#isolatesArms()}), one per arm, each reading its own source, so
+ * that one arm's backpressure never reaches another; the arms meet again only where their receipts
+ * and dead letters are merged (the A/B comparator, the receipt and dead-letter sinks), over
+ * all-to-all edges, which take the unaligned checkpoint barriers such a job uses ({@link
+ * DynbatchJob#configure}). The copies see the same records, so their parse and late-event dead
+ * letters are the same: those of the first arm's copy are the job's, the others' are not used.
  */
 public final class ClickstreamPipeline {
 
-    /** Bounded out-of-orderness of ingest times within one source split. */
-    static final Duration MAX_OUT_OF_ORDERNESS = Duration.ofSeconds(2);
-    static final Duration SOURCE_IDLENESS = Duration.ofSeconds(30);
-    /** A split's watermark is emitted whenever it advanced this far (besides the periodic emission). */
-    static final Duration WATERMARK_STEP = Duration.ofMillis(100);
-    static final long MAX_FUTURE_SKEW_MILLIS = 60_000;
-
     private ClickstreamPipeline() {}
 
+    /**
+     * The workflow reading {@code source}; isolated arms read copies of it ({@link
+     * ClickSources#copiesOf}: fine for the generator; a Kafka source needs {@link
+     * io.dynbatch.job.source.KafkaClickSource#sources}, one consumer group per arm).
+     */
     public static void defineWorkflow(StreamExecutionEnvironment env, Source<RawClick, ?, ?> source, int sourceParallelism,
             JobOptions options, DatabaseSettings database, PipelineSinks sinks) {
-        // Watermarks per source split (per Kafka partition), from the raw records' ingest_ts, emitted as
-        // they advance (so a replayed backlog judges lateness as the first run did).
-        WatermarkStrategy<RawClick> watermarks = WatermarkStrategy
-                .<RawClick>forGenerator(context -> new IngestTimeWatermarks<>(MAX_OUT_OF_ORDERNESS, WATERMARK_STEP))
-                .withTimestampAssigner(new IngestTimeOfRawRecord(MAX_FUTURE_SKEW_MILLIS))
-                .withIdleness(SOURCE_IDLENESS);
-        DataStream<RawClick> raw = env.fromSource(source, watermarks, "clickstream-source")
-                .setParallelism(sourceParallelism)
-                .uid("clickstream-source");
+        defineWorkflow(env, ClickSources.copiesOf(source), sourceParallelism, options, database, sinks);
+    }
 
-        SingleOutputStreamOperator<ClickEvent> parsed = raw.rebalance()
-                .process(new ParseClickEvents(new ClickEventParser(options.maxRecordBytes(), MAX_FUTURE_SKEW_MILLIS)))
-                .name("parse-validate")
-                .uid("parse-validate");
-        SingleOutputStreamOperator<ClickEvent> events = parsed
-                .process(new RouteLateEvents(options.allowedLateness(), options.stateLayout()))
-                .name("route-late-events")
-                .uid("route-late-events");
+    /** The workflow, each input chain reading a source from {@code sources} at {@code sourceParallelism}. */
+    public static void defineWorkflow(StreamExecutionEnvironment env, ClickSources sources, int sourceParallelism,
+            JobOptions options, DatabaseSettings database, PipelineSinks sinks) {
+        ShardKeys shardKeys = new ShardKeys(options.shards(), options.maxParallelism());
+        List<ArmKind> arms = options.activeArms();
+        boolean isolated = options.isolatesArms();
+        InputChain first = InputChain.first(env, isolated ? sources.forArm(arms.get(0)) : sources.shared(),
+                sourceParallelism, options, shardKeys);
 
         if (options.dryRun()) { // the input's ceiling: everything up to the arms, then nothing
-            events.sinkTo(new DiscardingSink<>()).name("dry-run-discard").uid("dry-run-discard");
-            parsed.getSideOutput(ParseClickEvents.DEAD_LETTERS).union(events.getSideOutput(RouteLateEvents.LATE))
+            first.events().sinkTo(new DiscardingSink<>()).name("dry-run-discard").uid("dry-run-discard");
+            first.deadLetters()
                     .sinkTo(new DiscardingSink<>()).name("dry-run-discard-dead-letters").uid("dry-run-discard-dead-letters");
             return;
         }
-        ShardKeys shardKeys = new ShardKeys(options.shards(), options.maxParallelism());
-        List<ArmKind> arms = options.activeArms();
-        ArmInput input = ArmInput.of(events, options, shardKeys); // bundles shared by the arms that read them
-        DataStream<BatchReceipt> receipts = null;
-        DataStream<DeadLetter> deadLetters = parsed.getSideOutput(ParseClickEvents.DEAD_LETTERS)
-                .union(events.getSideOutput(RouteLateEvents.LATE));
+        List<ArmInput> inputs = new ArrayList<>();
         for (int a = 0; a < arms.size(); a++) {
             ArmKind arm = arms.get(a);
-            ArmInput armInput = options.abMode() == AbMode.SPLIT && arms.size() > 1
-                    ? input.splitFor(arm, a, arms.size(), shardKeys)
-                    : input;
-            SingleOutputStreamOperator<BatchReceipt> armReceipts = ArmPipelines.build(arm, armInput, options,
+            if (isolated) {
+                inputs.add(a == 0 ? first.input()
+                        : InputChain.ofArm(arm, env, sources.forArm(arm), sourceParallelism, options, shardKeys).input());
+            } else if (options.abMode() == AbMode.SPLIT && arms.size() > 1) {
+                inputs.add(first.input().splitFor(arm, a, arms.size(), shardKeys));
+            } else {
+                inputs.add(first.input()); // bundles shared by the arms that read them
+            }
+        }
+        DataStream<BatchReceipt> receipts = null;
+        DataStream<DeadLetter> deadLetters = first.deadLetters(); // once, however many copies of the input
+        for (int a = 0; a < arms.size(); a++) {
+            ArmKind arm = arms.get(a);
+            SingleOutputStreamOperator<BatchReceipt> armReceipts = ArmPipelines.build(arm, inputs.get(a), options,
                     database.withTotalsTable(options.totalsTableFor(database.totalsTable(), arm)), shardKeys);
             receipts = receipts == null ? armReceipts : receipts.union(armReceipts);
             deadLetters = deadLetters.union(armReceipts.getSideOutput(FlushToDatabase.REJECTED_ROWS));
@@ -95,6 +94,10 @@ public final class ClickstreamPipeline {
                         .name("window-late-to-dead-letters")
                         .uid("window-late-to-dead-letters"));
             }
+        }
+        if (isolated) { // where the arms meet, every edge all-to-all: Flink aligns pointwise edges always
+            receipts = receipts.rebalance();
+            deadLetters = deadLetters.rebalance();
         }
         sinks.receipts(receipts);
         sinks.deadLetters(deadLetters);

@@ -3,7 +3,6 @@ package io.dynbatch.job;
 import io.dynbatch.job.model.ArmIntervalReport;
 import io.dynbatch.job.model.BatchReceipt;
 import io.dynbatch.job.model.DeadLetter;
-import io.dynbatch.job.model.RawClick;
 import io.dynbatch.job.report.ArmStats;
 import io.dynbatch.job.report.CostModel;
 import io.dynbatch.job.report.RunSummary;
@@ -13,6 +12,7 @@ import io.dynbatch.job.sink.DatabaseSchema;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.DeadLetterTable;
 import io.dynbatch.job.sink.TotalsTable;
+import io.dynbatch.job.source.ClickSources;
 import io.dynbatch.job.source.ClickstreamGenerator;
 import io.dynbatch.job.source.ClickstreamGeneratorSource;
 import io.dynbatch.job.source.EventSchedule;
@@ -20,7 +20,6 @@ import io.dynbatch.job.source.KafkaClickSource;
 import io.dynbatch.job.source.TrafficProfile;
 
 import org.apache.flink.configuration.StateRecoveryOptions;
-import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -31,6 +30,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -98,9 +98,13 @@ public final class DynbatchJob {
         }
     }
 
-    /** Kafka when configured, else the built-in generator. */
-    private static Source<RawClick, ?, ?> source(JobOptions options, ClickstreamGenerator generator) throws IOException {
-        return options.kafkaSource() ? KafkaClickSource.fromOptions(options) : new ClickstreamGeneratorSource(generator);
+    /**
+     * Kafka when configured (with isolated arms one consumer group per arm), else the built-in
+     * generator (a new instance of the same seeded source per input chain).
+     */
+    private static ClickSources sources(JobOptions options, ClickstreamGenerator generator) throws IOException {
+        return options.kafkaSource() ? KafkaClickSource.sources(options)
+                : ClickSources.of(() -> new ClickstreamGeneratorSource(generator));
     }
 
     /** Creates every arm's totals table, the dead-letter and the A/B report table if absent. */
@@ -114,7 +118,10 @@ public final class DynbatchJob {
 
     /**
      * Parallelism, key groups and checkpointing (exactly-once barriers) from the options; checkpoints
-     * that time out while a writer waits out a database outage do not fail the job.
+     * that time out while a writer waits out a database outage do not fail the job. With isolated
+     * arms the checkpoints are unaligned: an aligned barrier would wait, where the arms' receipts and
+     * dead letters meet, for the barrier of an arm whose commit is blocked, and hold back the other
+     * arms' receipts meanwhile, so the block would reach them once the buffers between are full.
      */
     public static void configure(StreamExecutionEnvironment env, JobOptions options) {
         env.setParallelism(options.parallelism());
@@ -123,6 +130,12 @@ public final class DynbatchJob {
         env.getCheckpointConfig().setCheckpointTimeout(options.checkpointTimeout().toMillis());
         env.getCheckpointConfig().setMinPauseBetweenCheckpoints(options.checkpointMinPause().toMillis());
         env.getCheckpointConfig().setTolerableCheckpointFailureNumber(options.tolerableCheckpointFailures());
+        if (options.isolatesArms()) {
+            env.getCheckpointConfig().enableUnalignedCheckpoints();
+            // Unaligned from the start: a timeout would not help, since it switches only channels whose
+            // barrier was sent, and a blocked arm sends none.
+            env.getCheckpointConfig().setAlignedCheckpointTimeout(Duration.ZERO);
+        }
     }
 
     /**
@@ -137,9 +150,9 @@ public final class DynbatchJob {
         }
         configure(env, options);
         ClickstreamGenerator generator = generator(options, System.currentTimeMillis() + options.startDelay().toMillis());
-        Source<RawClick, ?, ?> source = source(options, generator);
+        ClickSources sources = sources(options, generator);
         int sourceParallelism = options.kafkaSource() ? options.parallelism() : 1;
-        ClickstreamPipeline.defineWorkflow(env, source, sourceParallelism, options, database,
+        ClickstreamPipeline.defineWorkflow(env, sources, sourceParallelism, options, database,
                 new DatabaseSinks(options, database,
                         receipts -> receipts.sinkTo(new DiscardingSink<>()).name("receipts").uid("receipts")));
         env.execute("dynbatch");
@@ -164,9 +177,9 @@ public final class DynbatchJob {
         ClickstreamGenerator generator = generator(options, System.currentTimeMillis() + options.startDelay().toMillis());
         AtomicReference<DataStream<BatchReceipt>> collected = new AtomicReference<>();
         DatabaseSinks sinks = new DatabaseSinks(options, database, collected::set);
-        Source<RawClick, ?, ?> source = source(options, generator);
+        ClickSources sources = sources(options, generator);
         int sourceParallelism = options.kafkaSource() ? options.parallelism() : 1;
-        ClickstreamPipeline.defineWorkflow(env, source, sourceParallelism, options, database, sinks);
+        ClickstreamPipeline.defineWorkflow(env, sources, sourceParallelism, options, database, sinks);
 
         RunSummary summary = new RunSummary(options.reportInterval().toMillis(), options.slo().toMillis(), CostModel.defaults());
         ProgressLine progress = new ProgressLine(options.kafkaSource() ? -1 : generator.totalEvents(), System.currentTimeMillis());

@@ -37,7 +37,7 @@ public final class JobOptionTable {
     public static final JobOption<String> KAFKA_TOPIC = TABLE.add(text("kafka-topic", "NAME", "clicks", "topic")
             .check(t -> t.matches("[A-Za-z0-9._-]{1,249}"), "a valid topic name ([A-Za-z0-9._-], 1 to 249)"));
     public static final JobOption<String> KAFKA_GROUP = TABLE.add(text("kafka-group", "ID", "dynbatch",
-            "consumer group"));
+            "consumer group (isolated arms: <kafka-group>-<arm>, one per arm)"));
     public static final JobOption<KafkaStartingOffsets> KAFKA_STARTING_OFFSETS = TABLE.add(choice(
             "kafka-starting-offsets", KafkaStartingOffsets.class, KafkaStartingOffsets.COMMITTED,
             "where to start reading; committed: the group's committed offsets, else earliest"));
@@ -89,6 +89,11 @@ public final class JobOptionTable {
             "A/B arms, comma-separated; each arm writes <table>_<arm> when there are several"));
     public static final JobOption<AbMode> AB_MODE = TABLE.add(choice("ab-mode", AbMode.class, AbMode.SHADOW,
             "shadow: every event to every arm; split: shards divided between arms; off: the first arm only"));
+    public static final JobOption<AbIsolation> AB_ISOLATION = TABLE.add(choice("ab-isolation", AbIsolation.class,
+            AbIsolation.ISOLATED, "shadow mode with several arms: isolated: each arm reads its own copy of the input"
+                    + " (its own source, Kafka consumer group, parse and late routing; checkpoints unaligned), so one"
+                    + " arm's backpressure never slows another; shared: one input chain for all arms (one parse per"
+                    + " event)"));
     public static final JobOption<CommitMode> COMMIT = TABLE.add(choice("commit", CommitMode.class, CommitMode.GROUP,
             "group: a subtask's shard batches that fire together are one transaction; shard: one per shard batch"));
     public static final JobOption<Duration> COMMIT_GRID = TABLE.add(duration("commit-grid", Duration.ofMillis(50),

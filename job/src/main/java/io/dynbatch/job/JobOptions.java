@@ -122,6 +122,17 @@ public final class JobOptions implements Serializable {
 
     // The arms and their triggers
     public AbMode abMode() { return get(AB_MODE); }
+    public AbIsolation abIsolation() { return get(AB_ISOLATION); }
+
+    /**
+     * Whether every arm reads its own copy of the input: {@code --ab-isolation isolated} in shadow
+     * mode with several arms (with one arm, in split or off mode, or in a dry run the job has one
+     * input chain).
+     */
+    public boolean isolatesArms() {
+        return abIsolation() == AbIsolation.ISOLATED && abMode() == AbMode.SHADOW && arms.size() > 1 && !dryRun();
+    }
+
     public Duration reportInterval() { return get(REPORT_INTERVAL); }
     public Duration slo() { return get(SLO); }
     public long batchSize() { return get(BATCH_SIZE); }
@@ -204,12 +215,15 @@ public final class JobOptions implements Serializable {
 
     /**
      * What must not change between a savepoint and the job resumed from it: the shard count (rows
-     * would move to shards whose state does not hold their totals) and, in split mode, which arms
-     * own which shards.
+     * would move to shards whose state does not hold their totals), in split mode which arms own
+     * which shards, and with isolated arms which arm reads which copy of the input (each copy's
+     * source position belongs to its arm's windows and totals; the first arm's copy has the uids of
+     * the shared chain).
      */
     public String stateLayout() {
         return "shards=" + shards() + ";max-parallelism=" + maxParallelism()
                 + (abMode() == AbMode.SPLIT ? ";split=" + JobOption.format(arms) : "")
+                + (isolatesArms() ? ";isolated=" + JobOption.format(arms) : "") // one input chain per arm
                 + (commitMode() == CommitMode.SHARD ? ";commit=shard" : "") // the totals live in another operator
                 + (preCompacts() && usesBundles() ? ";window=bundles" : ""); // the windows hold bundles, not events
     }

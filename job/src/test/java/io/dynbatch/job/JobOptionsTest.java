@@ -37,7 +37,7 @@ class JobOptionsTest {
             entry("max-parallelism", "256"), entry("events", "7"), entry("duration", "10s"), entry("bursts", "1"),
             entry("lag-swing", "1s"), entry("lag-period", "60s"),
             entry("pages", "9"), entry("hot-share", "0.5"), entry("seed", "7"), entry("start-delay", "1s"),
-            entry("arms", "adaptive"), entry("ab-mode", "split"), entry("commit", "shard"), entry("commit-grid", "20ms"),
+            entry("arms", "adaptive"), entry("ab-mode", "split"), entry("ab-isolation", "shared"), entry("commit", "shard"), entry("commit-grid", "20ms"),
             entry("commit-join", "500ms"), entry("commit-rounds", "false"), entry("pre-compact-delay", "0"), entry("pre-compact-events", "500"),
             entry("pre-compact-backlog-delay", "1s"), entry("pre-compact-backlog-events", "9000"),
             entry("report-interval", "5s"),
@@ -108,6 +108,8 @@ class JobOptionsTest {
         assertThat(o.events()).isEqualTo(600_000);
         assertThat(o.activeArms()).containsExactly(ArmKind.STATIC, ArmKind.ADAPTIVE);
         assertThat(o.abMode()).isEqualTo(AbMode.SHADOW);
+        assertThat(o.abIsolation()).isEqualTo(AbIsolation.ISOLATED);
+        assertThat(o.isolatesArms()).isTrue();
         assertThat(o.slo()).isEqualTo(Duration.ofSeconds(2));
         assertThat(o.batchSize()).isEqualTo(5_000);
         assertThat(o.jitter()).isEqualTo(Duration.ofMillis(100));
@@ -138,13 +140,32 @@ class JobOptionsTest {
     }
 
     @Test
+    void armsAreIsolatedOnlyInShadowModeWithSeveralArms() {
+        assertThat(JobOptions.fromArgs().isolatesArms()).as("the default: shadow, static and adaptive").isTrue();
+        assertThat(JobOptions.fromArgs("--ab-isolation", "shared").isolatesArms()).isFalse();
+        assertThat(JobOptions.fromArgs("--arms", "adaptive").isolatesArms()).as("one arm").isFalse();
+        assertThat(JobOptions.fromArgs("--ab-mode", "split").isolatesArms()).as("split").isFalse();
+        assertThat(JobOptions.fromArgs("--ab-mode", "off").isolatesArms()).as("off").isFalse();
+        assertThat(JobOptions.fromArgs("--dry-run").isolatesArms()).as("dry run: no arms").isFalse();
+        assertThat(JobOptions.fromArgs("--arms", "builtin,tumbling_1min", "--pre-compact-delay", "0").stateLayout())
+                .isEqualTo("shards=128;max-parallelism=128;isolated=builtin,tumbling_1min");
+        assertThat(JobOptions.fromArgs("--arms", "adaptive,static").stateLayout()).as("the order: the first arm's"
+                + " copy has the shared chain's uids").isEqualTo("shards=128;max-parallelism=128;isolated=adaptive,static;window=bundles");
+    }
+
+    @Test
     void armsAndModesByTheirWireNames() {
         JobOptions split = JobOptions.fromArgs("--arms", " Builtin,tumbling_1min,builtin", "--ab-mode", "split");
         assertThat(split.activeArms()).containsExactly(ArmKind.BUILTIN, ArmKind.TUMBLING_1MIN);
         assertThat(split.stateLayout()).isEqualTo("shards=128;max-parallelism=128;split=builtin,tumbling_1min");
-        assertThat(JobOptions.fromArgs().stateLayout()).isEqualTo("shards=128;max-parallelism=128;window=bundles");
-        assertThat(JobOptions.fromArgs("--pre-compact-delay", "0", "--shards", "4").stateLayout())
-                .isEqualTo("shards=4;max-parallelism=128");
+        assertThat(JobOptions.fromArgs().stateLayout())
+                .isEqualTo("shards=128;max-parallelism=128;isolated=static,adaptive;window=bundles");
+        assertThat(JobOptions.fromArgs("--ab-isolation", "shared").stateLayout())
+                .isEqualTo("shards=128;max-parallelism=128;window=bundles");
+        assertThat(JobOptions.fromArgs("--arms", "adaptive").stateLayout())
+                .as("one arm: one chain").isEqualTo("shards=128;max-parallelism=128;window=bundles");
+        assertThat(JobOptions.fromArgs("--pre-compact-delay", "0", "--shards", "4", "--ab-isolation", "shared")
+                .stateLayout()).isEqualTo("shards=4;max-parallelism=128");
         assertThat(JobOptions.fromArgs("--arms", "adaptive,static", "--ab-mode", "off").activeArms())
                 .containsExactly(ArmKind.ADAPTIVE);
         assertThat(JobOptions.fromArgs("--kafka-starting-offsets", "earliest").kafkaStartingOffsets())

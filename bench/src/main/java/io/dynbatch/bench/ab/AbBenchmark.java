@@ -33,8 +33,10 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The A/B benchmark (not part of the test suite): runs the real job on a local Flink cluster
  * against a real PostgreSQL through the scenarios of {@link ScenarioKind} (the ones the simulator
- * runs), all four arms in shadow mode on the same traffic, and writes the figures the notebooks read
- * to {@code results/ab/} ({@link AbResults}):
+ * runs), all four arms in shadow mode on the same traffic, each arm reading its own copy of it (the
+ * job's default {@code --ab-isolation isolated}, so a stalled arm stalls only itself; {@code --job-args
+ * ab-isolation=shared} shares one input chain), and writes the figures the notebooks read to {@code
+ * results/ab/} ({@link AbResults}):
  *
  * <ul>
  *   <li>S1_diurnal: the generator's compressed day, 10x peak over trough, bursts;
@@ -83,6 +85,8 @@ public final class AbBenchmark {
     private String shards = "4";
     private List<String> jobArgs = List.of();
     private String stateBackend = "rocksdb";
+    /** Whether the runs' arms read their own copies of the input (the job's {@code --ab-isolation}). */
+    private boolean armsIsolated;
     private final AbResults results = new AbResults();
 
     private AbBenchmark(String url, String arms, String batchSize, String batchDelay) {
@@ -117,7 +121,8 @@ public final class AbBenchmark {
                 bench.run(cluster, scenario, scale);
             }
         }
-        bench.results.write(out, AbDatabase.serverVersion(url), bench.stateBackend, bench.shards, bench.commit);
+        bench.results.write(out, AbDatabase.serverVersion(url), bench.stateBackend, bench.armsIsolated, bench.shards,
+                bench.commit);
         System.out.println();
         System.out.println(bench.results.printed());
         System.out.println("Results written to " + out.toAbsolutePath());
@@ -165,6 +170,7 @@ public final class AbBenchmark {
         }
         args.addAll(jobArgs);
         JobOptions options = JobOptions.fromArgs(args.toArray(new String[0]));
+        armsIsolated = options.isolatesArms();
         DatabaseSettings database = AbDatabase.settings(url, options.table());
         AbDatabase.resetTables(options, database);
         DynbatchJob.ensureSchema(options, database);

@@ -151,11 +151,12 @@ final class AbResults {
     }
 
     /**
-     * Writes the files. {@code environment.json} names the state backend, that the arms share their
-     * input (shadow mode: one source, so one arm's backpressure reaches the others), the shards and
-     * the commit mode.
+     * Writes the files. {@code environment.json} names the state backend, whether the arms read
+     * their own copies of the input ({@code arms_isolated}; false: one shared input chain, so one arm's
+     * backpressure reaches the others), the shards and the commit mode.
      */
-    void write(Path out, String serverVersion, String stateBackend, String shards, String commit) throws IOException {
+    void write(Path out, String serverVersion, String stateBackend, boolean armsIsolated, String shards, String commit)
+            throws IOException {
         Files.writeString(out.resolve("ab_summary.csv"), summaryCsv);
         Files.writeString(out.resolve("ab_intervals.csv"), intervalsCsv);
         Files.writeString(out.resolve("ab_batches.csv"), batchesCsv);
@@ -164,10 +165,10 @@ final class AbResults {
         Files.writeString(out.resolve("ab_table.txt"), printed.toString());
         Files.writeString(out.resolve("environment.json"), String.format(Locale.ROOT,
                 "{\"machine\": \"%s\", \"cores\": %d, \"java\": \"%s\", \"flink\": \"2.2.1\", \"postgresql\": \"%s\", "
-                        + "\"date\": \"%s\", \"synthetic\": false, \"state_backend\": \"%s\", \"arms_isolated\": false, "
+                        + "\"date\": \"%s\", \"synthetic\": false, \"state_backend\": \"%s\", \"arms_isolated\": %b, "
                         + "\"shards\": %s, \"commit\": \"%s\"}%n",
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), serverVersion,
-                java.time.Instant.now(), stateBackend, shards, commit));
+                java.time.Instant.now(), stateBackend, armsIsolated, shards, commit));
     }
 }

@@ -31,7 +31,8 @@ import java.util.stream.Stream;
  *       side can do at all;
  *   <li>{@code adaptive}: one adaptive arm ({@code --ab-mode off}) with the default shards;
  *   <li>{@code adaptive (4 shards)}: the same with {@code --shards 4}, what the shard count costs;
- *   <li>{@code static+adaptive}: the default shadow pair (every event through both arms);
+ *   <li>{@code static+adaptive}: the default shadow pair (every event through both arms, each arm
+ *       reading and parsing its own copy of the input: {@code --ab-isolation isolated});
  *   <li>{@code adaptive (no pre-compaction)}: the per-event path ({@code --pre-compact-delay 0}).
  * </ul>
  *

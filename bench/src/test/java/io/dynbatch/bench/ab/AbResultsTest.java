@@ -62,7 +62,7 @@ class AbResultsTest {
         }
         Map<String, Long> tuples = Map.of("static", 6L, "adaptive", 3L);
         results.scenario("S1_diurnal", summary, tuples, 42, 123_456);
-        results.write(out, "PostgreSQL test", "rocksdb", "4", "group");
+        results.write(out, "PostgreSQL test", "rocksdb", true, "4", "group");
 
         List<String> summaryRows = new ArrayList<>();
         List<String> intervalRows = new ArrayList<>();
@@ -105,7 +105,7 @@ class AbResultsTest {
         assertThat(Files.readString(out.resolve("ab_table.txt"))).isEqualTo(results.printed())
                 .contains("S1_diurnal (SLO p99 <= 2000 ms").contains("adaptive");
         assertThat(Files.readString(out.resolve("environment.json"))).contains("\"postgresql\": \"PostgreSQL test\"",
-                "\"state_backend\": \"rocksdb\"", "\"arms_isolated\": false");
+                "\"state_backend\": \"rocksdb\"", "\"arms_isolated\": true");
         assertThat(cdfRows).hasSize(2 * 104).contains("S1_diurnal,adaptive,99.5,900");
         assertThat(intervalRows).hasSize(3);
     }

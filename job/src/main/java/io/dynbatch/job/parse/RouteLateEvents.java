@@ -42,7 +42,7 @@ public class RouteLateEvents extends ProcessFunction<ClickEvent, ClickEvent> imp
     private transient ListState<String> layoutState;
 
     /**
-     * @param stateLayout what the job's keyed state depends on (shard count, split layout): a
+     * @param stateLayout what the job's keyed state depends on (shard count, split layout, isolated arms): a
      *     restore from a checkpoint or savepoint taken with another layout fails with a clear error
      *     instead of silently freezing the totals of rows that moved to other shards
      */
@@ -80,7 +80,9 @@ public class RouteLateEvents extends ProcessFunction<ClickEvent, ClickEvent> imp
                 throw new IllegalStateException("This savepoint/checkpoint was taken with state layout '" + restored
                         + "' but the job now has '" + stateLayout + "'. The shard count (--shards, --max-parallelism) "
                         + "the split arms and the commit mode (--commit) must not change while the totals tables are kept: rows would move to "
-                        + "shards whose state does not hold their totals. Nor can windows that held events restore as "
+                        + "shards whose state does not hold their totals. Nor can the arms' input change between shared and "
+                        + "isolated (--ab-isolation), nor the isolated arms and their order (--arms): each arm's totals "
+                        + "belong to its own source position. Nor can windows that held events restore as "
                         + "windows of pre-compacted bundles (window=bundles; --pre-compact-delay 0 keeps events). Keep "
                         + "the old values, or start fresh with new tables (see docs/operations.md).");
             }

@@ -5,17 +5,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /** Waiting on conditions in the integration tests: polls with a deadline, never a fixed sleep. */
-final class Conditions {
+public final class Conditions {
 
     private Conditions() {}
 
     /** A condition that may throw (a REST call, a query). */
-    interface Check {
+    public interface Check {
         boolean test() throws Exception;
     }
 
     /** Polls {@code condition} every 50 ms until it holds, or fails after {@code timeout}. */
-    static void awaitCondition(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    public static void awaitCondition(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -26,7 +26,7 @@ final class Conditions {
     }
 
     /** The check's answer, or false while it throws (e.g. the service is restarting). */
-    static boolean quietly(Check check) {
+    public static boolean quietly(Check check) {
         try {
             return check.test();
         } catch (Exception e) {

@@ -1,6 +1,7 @@
 package io.dynbatch.job.kafka;
 
 import io.dynbatch.job.state.SavepointLayoutCheck;
+import io.dynbatch.job.ArmKind;
 import io.dynbatch.job.JobOptions;
 import io.dynbatch.job.PostgresForTests;
 import io.dynbatch.job.batch.ShardKeys;
@@ -8,6 +9,7 @@ import io.dynbatch.job.model.ClickEvent;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.TotalsTable;
 import io.dynbatch.job.source.ClickstreamGenerator;
+import io.dynbatch.job.source.KafkaClickSource;
 import io.dynbatch.job.tools.KafkaLoadGenerator;
 
 import org.apache.flink.core.execution.JobClient;
@@ -41,11 +43,12 @@ import static io.dynbatch.job.kafka.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Scaling out and back with the default shards (one per key group, 128) and group commit in rounds, the
- * static and adaptive arms side by side, on RocksDB: the job runs at parallelism 2, is stopped with a
- * draining savepoint (every pending batch flushed first), resumes from it at parallelism 6, where
- * every subtask writes, is stopped again, and finishes at parallelism 1. Totals end exactly equal to
- * the truth and a concurrent reader never sees a total decrease.
+ * Scaling out and back with the default shards (one per key group, 128) and group commit in rounds,
+ * the static and adaptive arms side by side (isolated, each reading its own copy of the topic), on
+ * RocksDB: the job runs at parallelism 2, is stopped with a draining savepoint (every pending batch
+ * flushed first), resumes from it at parallelism 6, where every subtask writes, is stopped again,
+ * and finishes at parallelism 1. Totals end exactly equal to the truth and a concurrent reader never
+ * sees a total decrease.
  */
 class GroupCommitRescaleITCase {
 
@@ -126,7 +129,8 @@ class GroupCommitRescaleITCase {
                 .get(2, TimeUnit.MINUTES);
         // this version's own savepoints pass the layout check that flink run -s makes
         SavepointLayoutCheck.requireRestorable(savepoint, getClass().getClassLoader());
-        long committedOffsets = committedOffsets(kafka.bootstrap, kafka.topic);
+        // the static arm's own consumer group (isolated arms: <group>-static)
+        long committedOffsets = committedOffsets(kafka.bootstrap, KafkaClickSource.groupFor(kafka.options, ArmKind.STATIC));
         long inTable = PostgresForTests.sumEvents(staticTable);
         System.out.printf("Drained stop: table holds %d events; Kafka offsets committed by the last completed "
                 + "checkpoint: %d%n", inTable, committedOffsets);

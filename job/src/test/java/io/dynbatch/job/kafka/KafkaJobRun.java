@@ -6,14 +6,13 @@ import io.dynbatch.job.JobOptions;
 import io.dynbatch.job.PipelineSinks;
 import io.dynbatch.job.model.BatchReceipt;
 import io.dynbatch.job.model.DeadLetter;
-import io.dynbatch.job.model.RawClick;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.DeadLetterTable;
+import io.dynbatch.job.source.ClickSources;
 import io.dynbatch.job.source.ClickstreamGenerator;
 import io.dynbatch.job.source.KafkaClickSource;
 import io.dynbatch.job.tools.KafkaLoadGenerator;
 
-import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.Configuration;
@@ -129,10 +128,8 @@ final class KafkaJobRun {
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 50);
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
         env.configure(restarts);
-        KafkaSource<RawClick> source = KafkaClickSource.builder(options)
-                .setBounded(OffsetsInitializer.offsets(endOffsets))
-                .build();
-        ClickstreamPipeline.defineWorkflow(env, source, options.parallelism(), options, database, sinks);
+        ClickSources sources = KafkaClickSource.sources(options, b -> b.setBounded(OffsetsInitializer.offsets(endOffsets)));
+        ClickstreamPipeline.defineWorkflow(env, sources, options.parallelism(), options, database, sinks);
         StreamGraph graph = env.getStreamGraph();
         graph.setJobName("kafka-it");
         if (savepoint != null) {
