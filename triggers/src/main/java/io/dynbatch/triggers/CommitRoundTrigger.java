@@ -76,7 +76,7 @@ public final class CommitRoundTrigger<T, W extends Window> extends Trigger<T, W>
         long set = rounds().timersSet();
         TriggerResult result = inner.onElement(element, timestamp, window, watching(ctx));
         if (result.isPurge()) {
-            return afterPurge(result, ctx, now);
+            return ended(result, ctx, now);
         }
         if (rounds().timersSet() != set) { // a batch began (or was re-planned): it ticks until it flushes
             ctx.registerProcessingTimeTimer(nextTick(now));
@@ -88,12 +88,10 @@ public final class CommitRoundTrigger<T, W extends Window> extends Trigger<T, W>
     public TriggerResult onProcessingTime(long time, W window, TriggerContext ctx) throws Exception {
         long now = ctx.getCurrentProcessingTime();
         if (!isTick(time)) { // the inner trigger's own timer (never on a tick)
-            TriggerResult result = inner.onProcessingTime(time, window, watching(ctx));
-            return result.isPurge() ? afterPurge(result, ctx, now) : result;
+            return ended(inner.onProcessingTime(time, window, watching(ctx)), ctx, now);
         }
-        if (rounds().isRound(time + 1)) {
-            TriggerResult result = flushOnRequest.flushNow(FlushReason.ROUND, window, watching(ctx));
-            return result.isPurge() ? afterPurge(result, ctx, now) : result; // CONTINUE: a tick left from a flushed batch
+        if (rounds().isRound(time + 1)) { // CONTINUE if the tick was left from a flushed batch
+            return ended(flushOnRequest.flushNow(FlushReason.ROUND, window, watching(ctx)), ctx, now);
         }
         if (flushOnRequest.hasPending(window, ctx)) {
             ctx.registerProcessingTimeTimer(nextTick(now));
@@ -103,13 +101,17 @@ public final class CommitRoundTrigger<T, W extends Window> extends Trigger<T, W>
 
     @Override
     public TriggerResult onEventTime(long time, W window, TriggerContext ctx) throws Exception {
-        TriggerResult result = inner.onEventTime(time, window, watching(ctx));
-        return result.isPurge() ? afterPurge(result, ctx, ctx.getCurrentProcessingTime()) : result;
+        return ended(inner.onEventTime(time, window, watching(ctx)), ctx, ctx.getCurrentProcessingTime());
     }
 
-    /** A purge ends the key's batch and its ticks (a tick the timer service fired late ends at its next call). */
-    private TriggerResult afterPurge(TriggerResult result, TriggerContext ctx, long now) {
-        ctx.deleteProcessingTimeTimer(nextTick(now));
+    /**
+     * {@code result}; a purge ends the key's batch and its ticks (a tick the timer service fired late
+     * ends at its next call).
+     */
+    private TriggerResult ended(TriggerResult result, TriggerContext ctx, long now) {
+        if (result.isPurge()) {
+            ctx.deleteProcessingTimeTimer(nextTick(now));
+        }
         return result;
     }
 

@@ -90,8 +90,9 @@ final class JobWatch {
             }
         }
         long first = firstRecordMillis(samples);
-        return new Outcome(state, first, finished, sourceRecords, sustained(samples, expectedRecords, false),
-                sustained(samples, expectedRecords, true), bottleneck(samples), bottleneckBusy(samples), samples);
+        SteadySpan steady = SteadySpan.of(samples, expectedRecords);
+        return new Outcome(state, first, finished, sourceRecords, steady.recordsPerSecond(),
+                steady.cpuNanosPerRecord(), bottleneck(samples), bottleneckBusy(samples), samples);
     }
 
     /** The JobManager's configuration value of {@code key} (e.g. the state backend). */
@@ -161,33 +162,45 @@ final class JobWatch {
     }
 
     /**
-     * Between 10% and 90% of the input (the steady part of the run): records/s out of the source,
-     * or ({@code cpu}) the TaskManager's CPU ns per record out of the source, which a shared machine
-     * moves far less than the rate. The counter is the highest seen so far: a finished source
+     * The steady part of a run, between the polls at 10% and at 90% of the input, with the records
+     * out of the source seen by then. The counter is the highest seen so far: a finished source
      * subtask's metrics leave the endpoint.
      */
-    private static double sustained(List<Sample> samples, long expected, boolean cpu) {
-        Sample from = null;
-        double fromCount = 0;
-        Sample to = null;
-        double toCount = 0;
-        double seen = 0;
-        for (Sample s : samples) {
-            seen = Math.max(seen, s.sourceOut());
-            if (from == null && seen >= 0.1 * expected) {
-                from = s;
-                fromCount = seen;
+    private record SteadySpan(Sample from, double fromCount, Sample to, double toCount) {
+
+        static SteadySpan of(List<Sample> samples, long expected) {
+            Sample from = null;
+            double fromCount = 0;
+            Sample to = null;
+            double toCount = 0;
+            double seen = 0;
+            for (Sample s : samples) {
+                seen = Math.max(seen, s.sourceOut());
+                if (from == null && seen >= 0.1 * expected) {
+                    from = s;
+                    fromCount = seen;
+                }
+                if (seen <= 0.9 * expected) {
+                    to = s;
+                    toCount = seen;
+                }
             }
-            if (seen <= 0.9 * expected) {
-                to = s;
-                toCount = seen;
-            }
+            return new SteadySpan(from, fromCount, to, toCount);
         }
-        if (from == null || to == null || to.millis() <= from.millis() || toCount <= fromCount) {
-            return Double.NaN;
+
+        private boolean measurable() {
+            return from != null && to != null && to.millis() > from.millis() && toCount > fromCount;
         }
-        return cpu ? (to.cpuNanos() - from.cpuNanos()) / (toCount - fromCount)
-                : (toCount - fromCount) * 1000.0 / (to.millis() - from.millis());
+
+        /** Records/s out of the source. */
+        double recordsPerSecond() {
+            return measurable() ? (toCount - fromCount) * 1000.0 / (to.millis() - from.millis()) : Double.NaN;
+        }
+
+        /** The TaskManager's CPU ns per record out of the source, which a shared machine moves far less than the rate. */
+        double cpuNanosPerRecord() {
+            return measurable() ? (to.cpuNanos() - from.cpuNanos()) / (toCount - fromCount) : Double.NaN;
+        }
     }
 
     /** Mean busy ms/s and back-pressured ms/s per task over the polls in which the source emitted. */
