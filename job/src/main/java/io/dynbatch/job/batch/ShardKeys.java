@@ -5,6 +5,8 @@ import io.dynbatch.job.model.ClickEvent;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 
 import java.io.Serializable;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Maps each aggregated row to one of a fixed number of shards, and each shard to the integer key
@@ -27,6 +29,8 @@ public final class ShardKeys implements Serializable {
 
     private final int maxParallelism;
     private final int[] keys;
+    /** Stream key -> shard: {@link #shardOfKey} runs for every fired batch. */
+    private final Map<Integer, Integer> shardByKey;
 
     public ShardKeys(int shards, int maxParallelism) {
         if (shards <= 0 || shards > maxParallelism) {
@@ -37,6 +41,10 @@ public final class ShardKeys implements Serializable {
         this.keys = new int[shards];
         for (int s = 0; s < shards; s++) {
             keys[s] = smallestKeyInGroup((int) ((2L * s + 1) * maxParallelism / (2L * shards)), maxParallelism);
+        }
+        this.shardByKey = new HashMap<>(2 * shards);
+        for (int s = 0; s < shards; s++) {
+            shardByKey.put(keys[s], s);
         }
     }
 
@@ -69,12 +77,11 @@ public final class ShardKeys implements Serializable {
 
     /** The shard whose stream key is {@code key}. */
     public int shardOfKey(int key) {
-        for (int s = 0; s < keys.length; s++) {
-            if (keys[s] == key) {
-                return s;
-            }
+        Integer shard = shardByKey.get(key);
+        if (shard == null) {
+            throw new IllegalArgumentException("not a shard key: " + key);
         }
-        throw new IllegalArgumentException("not a shard key: " + key);
+        return shard;
     }
 
     /** The subtask that owns {@code shard} at the given parallelism. */

@@ -16,8 +16,8 @@ import java.util.TreeMap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** A pending batch keeps, per row, exactly the ingest times of the row's events. */
-class PendingBatchTest {
+/** A compacted batch keeps, per row, exactly the ingest times of the row's events. */
+class CompactedBatchTest {
 
     private static final long MINUTE = 1_800_000_000_000L - 1_800_000_000_000L % 60_000;
 
