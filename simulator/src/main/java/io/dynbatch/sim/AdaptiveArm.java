@@ -16,7 +16,8 @@ import java.util.function.LongSupplier;
  * decision step ({@link FlushDecider}): re-plan on every arrival, flush at the planned size or when
  * the deadline has passed, otherwise keep one timer at the planned deadline and move it when the
  * plan moves by at least the timer tolerance; the sink's
- * measured cost reaches the policy at the shard's next call after the commit (as feedback through
+ * measured cost (with group commit: its share of the transaction's write time, and the whole
+ * transaction's time) reaches the policy at the shard's next call after the commit (as feedback through
  * window state does in Flink); the subtask's writer load is an operator-local estimate fed by every
  * shard's feedback. No jitter (the shards' batches start at independent times anyway).
  *
@@ -59,6 +60,7 @@ public record AdaptiveArm(AdaptivePolicyConfig config) implements Arm {
         private final long[] flushAtSize;
         private final long[] feedbackSize;
         private final double[] feedbackMillis;
+        private final double[] feedbackTransactionMillis;
 
         AdaptiveRun(AdaptivePolicyConfig config, int shards, LongSupplier clock) {
             this.config = config;
@@ -70,6 +72,7 @@ public record AdaptiveArm(AdaptivePolicyConfig config) implements Arm {
             this.flushAtSize = new long[shards];
             this.feedbackSize = new long[shards];
             this.feedbackMillis = new double[shards];
+            this.feedbackTransactionMillis = new double[shards];
             for (int s = 0; s < shards; s++) {
                 learning[s] = policy.newKeyLearning();
                 flushAtSize[s] = config.maxSize();
@@ -81,7 +84,8 @@ public record AdaptiveArm(AdaptivePolicyConfig config) implements Arm {
         private KeyLearning learning(int shard) {
             KeyLearning k = learning[shard];
             if (feedbackSize[shard] >= 0) {
-                policy.onWrite(k, feedbackSize[shard], feedbackMillis[shard]);
+                policy.onWriteAt(k, feedbackSize[shard], feedbackMillis[shard], feedbackTransactionMillis[shard],
+                        clock.getAsLong());
                 writerLoad.add(feedbackMillis[shard], clock.getAsLong());
                 feedbackSize[shard] = -1;
             }
@@ -117,8 +121,14 @@ public record AdaptiveArm(AdaptivePolicyConfig config) implements Arm {
 
         @Override
         public void onCommitted(int shard, long size, double writeMillis) {
+            onCommitted(shard, size, writeMillis, writeMillis);
+        }
+
+        @Override
+        public void onCommitted(int shard, long size, double writeMillis, double transactionMillis) {
             feedbackSize[shard] = size;
             feedbackMillis[shard] = writeMillis;
+            feedbackTransactionMillis[shard] = transactionMillis;
         }
     }
 }

@@ -49,5 +49,15 @@ public interface Arm {
 
         /** The shard's batch of {@code size} elements was committed; its write took {@code writeMillis}. */
         void onCommitted(int shard, long size, double writeMillis);
+
+        /**
+         * As {@link #onCommitted(int, long, double)}, for a batch committed in one transaction with
+         * other shards' batches (group commit): {@code writeMillis} is its share of the write time,
+         * {@code transactionMillis} the whole transaction's. Arms that do not learn from it ignore
+         * the transaction's time.
+         */
+        default void onCommitted(int shard, long size, double writeMillis, double transactionMillis) {
+            onCommitted(shard, size, writeMillis);
+        }
     }
 }

@@ -260,7 +260,7 @@ public final class SubtaskSimulator {
             dbMillis += write;
             rowDbMillis += write * sink.rowShareOfRows(totalRows);
             for (int i = 0; i < n; i++) {
-                decisions.onCommitted(members[i], sizes[i], write * (rows[i] + 1) / (totalRows + n));
+                decisions.onCommitted(members[i], sizes[i], write * (rows[i] + 1) / (totalRows + n), write);
             }
         }
 

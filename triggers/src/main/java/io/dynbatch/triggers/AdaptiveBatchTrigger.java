@@ -248,7 +248,7 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> imp
     private void consumeFeedback(TriggerContext ctx, KeyLearning learning, long now) throws Exception {
         double[] feedback = SinkFeedback.take(ctx.getPartitionedState(feedbackDesc));
         for (long i = 0, n = feedback == null ? 0 : Math.min(16, (long) feedback[0]); i < n; i++) {
-            policy.onWriteAt(learning, Math.round(feedback[1]), feedback[2], now);
+            policy.onWriteAt(learning, Math.round(feedback[1]), feedback[2], feedback[3], now);
             writerLoad.add(feedback[2], now);
         }
     }

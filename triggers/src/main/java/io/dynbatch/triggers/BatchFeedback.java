@@ -73,6 +73,20 @@ public final class BatchFeedback implements Serializable {
         }
     }
 
+    /**
+     * As {@link #record(KeyedStateStore, long, Duration)}, for a batch committed in one transaction
+     * with other keys' batches (group commit): {@code took} is the batch's share of the write time,
+     * {@code transaction} the whole transaction's, which the batch's elements waited for.
+     *
+     * @throws IllegalArgumentException if a value is negative, or the transaction shorter than the share
+     */
+    public void record(KeyedStateStore windowState, long events, Duration took, Duration transaction)
+            throws IOException {
+        if (recordsCost) {
+            SinkFeedback.record(windowState, events, took, transaction);
+        }
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof BatchFeedback other && other.recordsCost == recordsCost && other.leavesTarget == leavesTarget;

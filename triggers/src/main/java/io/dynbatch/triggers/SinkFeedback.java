@@ -22,10 +22,14 @@ import java.util.Objects;
  * the window function's {@code windowState()} and the trigger's {@code getPartitionedState} the same
  * key and window namespace, so the trigger finds the sample at its next call for that key and folds
  * it into its learned cost model (and then removes it). Being keyed state, an unconsumed sample is
- * checkpointed with the batch it describes. The state is O(1): a sample count and two sums.
+ * checkpointed with the batch it describes. The state is O(1): a sample count and three sums.
  *
  * <p>{@code batchSize} is the number of elements the trigger counted for the batch (events before
- * any compaction, the quantity the trigger controls), not the rows written after compaction.
+ * any compaction, the quantity the trigger controls), not the rows written after compaction. With
+ * group commit a batch is written in one transaction with other keys' batches: {@code writeTime} is
+ * then the batch's share of the transaction's time, and {@code transactionTime} the whole
+ * transaction's, which the batch's elements waited for (for a batch that is its own transaction
+ * the two are equal).
  */
 public final class SinkFeedback {
 
@@ -34,7 +38,11 @@ public final class SinkFeedback {
 
     private SinkFeedback() {}
 
-    /** A new descriptor of the feedback state: {@code long[]{samples, sumBatchSize, sumWriteMicros}}. */
+    /**
+     * A new descriptor of the feedback state: {@code long[]{samples, sumBatchSize, sumWriteMicros,
+     * sumTransactionMicros}} (a state of three, written before transactions were reported, is read
+     * with the transaction time equal to the write time).
+     */
     public static ValueStateDescriptor<long[]> descriptor() {
         return new ValueStateDescriptor<>(STATE_NAME, LongPrimitiveArraySerializer.INSTANCE);
     }
@@ -54,14 +62,36 @@ public final class SinkFeedback {
 
     /** As {@link #record(KeyedStateStore, long, long)}, with sub-millisecond precision. */
     public static void record(KeyedStateStore windowState, long batchSize, Duration writeTime) throws IOException {
+        record(windowState, batchSize, writeTime, writeTime);
+    }
+
+    /**
+     * Records that a batch of {@code batchSize} elements was charged {@code writeTime} of a
+     * transaction that took {@code transactionTime} to commit (group commit; {@code transactionTime
+     * >= writeTime}).
+     *
+     * @throws IllegalArgumentException if a value is negative, or the transaction shorter than the write
+     */
+    public static void record(KeyedStateStore windowState, long batchSize, Duration writeTime, Duration transactionTime)
+            throws IOException {
         Objects.requireNonNull(writeTime, "writeTime");
+        Objects.requireNonNull(transactionTime, "transactionTime");
         if (writeTime.isNegative()) {
             throw new IllegalArgumentException("writeTime must be >= 0, got " + writeTime);
         }
-        recordMicros(windowState, batchSize, writeTime.toNanos() / 1000L);
+        if (transactionTime.compareTo(writeTime) < 0) {
+            throw new IllegalArgumentException(
+                    "transactionTime (" + transactionTime + ") must be >= writeTime (" + writeTime + ")");
+        }
+        recordMicros(windowState, batchSize, writeTime.toNanos() / 1000L, transactionTime.toNanos() / 1000L);
     }
 
     private static void recordMicros(KeyedStateStore windowState, long batchSize, long writeMicros) throws IOException {
+        recordMicros(windowState, batchSize, writeMicros, writeMicros);
+    }
+
+    private static void recordMicros(KeyedStateStore windowState, long batchSize, long writeMicros,
+            long transactionMicros) throws IOException {
         Objects.requireNonNull(windowState, "windowState");
         if (batchSize < 0) {
             throw new IllegalArgumentException("batchSize must be >= 0, got " + batchSize);
@@ -69,14 +99,20 @@ public final class SinkFeedback {
         ValueState<long[]> state = windowState.getState(descriptor());
         long[] sums = state.value();
         long[] next = sums == null
-                ? new long[] {1, batchSize, writeMicros}
-                : new long[] {sums[0] + 1, sums[1] + batchSize, sums[2] + writeMicros};
+                ? new long[] {1, batchSize, writeMicros, transactionMicros}
+                : new long[] {sums[0] + 1, sums[1] + batchSize, sums[2] + writeMicros,
+                    transactionSum(sums) + transactionMicros};
         state.update(next);
     }
 
+    /** The sum of transaction times of {@code sums}; a state of three has them equal to the write times. */
+    private static long transactionSum(long[] sums) {
+        return sums.length > 3 ? sums[3] : sums[2];
+    }
+
     /**
-     * Removes and returns the unconsumed samples as {@code {samples, meanBatchSize, meanWriteMillis}},
-     * or {@code null} if there are none.
+     * Removes and returns the unconsumed samples as {@code {samples, meanBatchSize, meanWriteMillis,
+     * meanTransactionMillis}}, or {@code null} if there are none.
      */
     static double[] take(ValueState<long[]> state) throws IOException {
         long[] sums = state.value();
@@ -84,9 +120,10 @@ public final class SinkFeedback {
             return null;
         }
         state.clear();
-        if (sums.length != 3 || sums[0] <= 0) {
+        if ((sums.length != 3 && sums.length != 4) || sums[0] <= 0) {
             return null;
         }
-        return new double[] {sums[0], (double) sums[1] / sums[0], sums[2] / 1000.0 / sums[0]};
+        return new double[] {sums[0], (double) sums[1] / sums[0], sums[2] / 1000.0 / sums[0],
+            transactionSum(sums) / 1000.0 / sums[0]};
     }
 }

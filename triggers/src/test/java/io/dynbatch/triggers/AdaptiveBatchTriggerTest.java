@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.within;
 
 /**
  * {@link AdaptiveBatchTrigger} on Flink's {@link TriggerTestHarness}: every flush reason, re-planning,
- * cost feedback through window state, and cleanup.
+ * cost feedback through window state (of a batch alone in its transaction, in the state's earlier
+ * layout of three sums, and of one committed with other keys' batches), and cleanup.
  *
  * <p>With the default config (SLO 2 s, safety margin 100 ms, cost prior 20 ms + 0.01 ms/element)
  * a fresh key's first element ingested at {@code t} is due at {@code t + 2000 - 100 - 20} = {@code t
@@ -40,6 +41,12 @@ class AdaptiveBatchTriggerTest {
         void feedback(long batchSize, long writeMillis) throws Exception {
             stateBackend.getPartitionedState(WINDOW, windowSerializer, SinkFeedback.descriptor())
                     .update(new long[] {1, batchSize, writeMillis * 1000});
+        }
+
+        /** As {@link SinkFeedback#record(org.apache.flink.api.common.state.KeyedStateStore, long, Duration, Duration)}. */
+        void feedback(long batchSize, long writeMillis, long transactionMillis) throws Exception {
+            stateBackend.getPartitionedState(WINDOW, windowSerializer, SinkFeedback.descriptor())
+                    .update(new long[] {1, batchSize, writeMillis * 1000, transactionMillis * 1000});
         }
 
         TriggerResult add(String value, long ingest) throws Exception {
@@ -207,6 +214,20 @@ class AdaptiveBatchTriggerTest {
         // the deadline moved earlier by roughly the extra predicted write time (~315 ms)
         assertThat(h.advanceProcessingTime(t + 1_879 - 330)).isEmpty();
         assertThat(h.advanceProcessingTime(t + 1_879 - 250)).hasSize(1);
+    }
+
+    @Test
+    void aBatchCommittedWithOtherKeysPlansForTheWholeTransaction() throws Exception {
+        Harness h = new Harness(trigger());
+        h.add("a", START);
+        h.advanceProcessingTime(FRESH_DUE, WINDOW); // flush; charged 20 ms (the prior) of a 320 ms transaction
+        h.feedback(1, 20, 320);
+
+        long t = START + 5_000;
+        h.advanceProcessingTime(t);
+        h.add("b", t); // learns a group wait of 0.3 x 300 ms: the deadline moves 90 ms earlier
+        assertThat(h.advanceProcessingTime(t + 1_879 - 100)).isEmpty();
+        assertThat(h.advanceProcessingTime(t + 1_879 - 80)).hasSize(1);
     }
 
     @Test

@@ -16,10 +16,14 @@ final class CommitFeedback {
 
     private static final Map<String, CommitFeedback> BOARDS = new ConcurrentHashMap<>();
 
-    /** Events written and write time charged since the key's last delivery. */
+    /**
+     * Events written, write time charged and the time of the transactions they were in, since the
+     * key's last delivery.
+     */
     static final class Charge {
         long events;
         long nanos;
+        long transactionNanos;
     }
 
     private final Map<String, Charge> byKey = new HashMap<>();
@@ -34,11 +38,15 @@ final class CommitFeedback {
         BOARDS.remove(task);
     }
 
-    /** The committer charges {@code nanos} of write time for {@code events} events of the key. */
-    void charge(String keyLabel, long events, long nanos) {
+    /**
+     * The committer charges {@code nanos} of write time for {@code events} events of the key, written
+     * in a transaction that took {@code transactionNanos} (>= nanos) to commit.
+     */
+    void charge(String keyLabel, long events, long nanos, long transactionNanos) {
         Charge c = byKey.computeIfAbsent(keyLabel, k -> new Charge());
         c.events += events;
         c.nanos += nanos;
+        c.transactionNanos += Math.max(nanos, transactionNanos);
     }
 
     /** What was charged to the key since the last call, or null. */

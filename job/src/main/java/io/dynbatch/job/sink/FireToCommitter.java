@@ -24,7 +24,8 @@ import java.util.Objects;
  * to the subtask's {@link GroupCommitOperator} (chained right after it), which writes it, with the
  * other shards' batches that fired together, in one transaction. Here stays what needs the window
  * key: the batch sequence, the size the trigger planned, the write cost the committer charged this
- * key (handed to the trigger's cost model, one batch late), and totals of the earlier keyed layout.
+ * key and the time of the transactions its events waited for (handed to the trigger's cost model,
+ * one batch late), and totals of the earlier keyed layout.
  */
 public class FireToCommitter<IN, K, W extends Window> extends ProcessWindowFunction<IN, FiredBatch, K, W>
         implements CheckpointedFunction {
@@ -84,7 +85,8 @@ public class FireToCommitter<IN, K, W extends Window> extends ProcessWindowFunct
         String keyLabel = BatchSequence.label(shard, key);
         CommitFeedback.Charge charged = charges.take(keyLabel);
         if (charged != null) {
-            feedback.record(context.windowState(), charged.events, Duration.ofNanos(charged.nanos));
+            feedback.record(context.windowState(), charged.events, Duration.ofNanos(charged.nanos),
+                    Duration.ofNanos(charged.transactionNanos));
         }
         if (batch.events == 0) {
             return;

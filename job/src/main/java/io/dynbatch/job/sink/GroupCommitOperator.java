@@ -142,7 +142,8 @@ public class GroupCommitOperator extends AbstractStreamOperator<BatchReceipt>
         }
         BatchCommitter.Result result = commits.commit(group, totals, watermark);
         for (int b = 0; b < fired.size(); b++) {
-            charges.charge(fired.get(b).keyLabel, result.receipts.get(b).events, result.attributedNanos[b]);
+            charges.charge(fired.get(b).keyLabel, result.receipts.get(b).events, result.attributedNanos[b],
+                    result.tookNanos);
         }
         for (DeadLetter letter : result.deadLetters) {
             output.collect(FlushToDatabase.REJECTED_ROWS, new StreamRecord<>(letter));

@@ -23,7 +23,10 @@ import java.util.function.LongSupplier;
  *       backpressure), which a delay counted from the first arrival cannot know. The margin is a
  *       fixed safety margin plus the decaying tail of this key's timer lateness (head-of-line
  *       blocking behind other keys' writes on the same thread) plus twice the cost model's recent
- *       prediction error; it is capped at half the SLO.
+ *       prediction error; it is capped at half the SLO. With group commit a batch is committed with
+ *       other keys' batches in one transaction, so its elements wait for the whole transaction, not
+ *       only for its own share of the write ({@code a + b n}, what the key's cost model learns): the
+ *       key also keeps the learned difference (the group wait) in reserve.
  *   <li><b>Writer utilisation floor.</b> All keys of a subtask write on one thread, so the sum of
  *       their write time per unit time ({@code U}) must stay below {@code targetUtilisation} or the
  *       queue, and with it latency, grows without bound. Per-row cost cannot be batched away; the
@@ -87,6 +90,9 @@ public final class AdaptivePolicy {
 
     /** Prediction error is added this many times to the margin. */
     static final double ERROR_MARGIN_FACTOR = 2.0;
+
+    /** Weight of the newest sample in the group wait's moving average. */
+    static final double GROUP_WAIT_WEIGHT = 0.3;
 
     private final AdaptivePolicyConfig config;
     private final LongSupplier clock;
@@ -168,11 +174,26 @@ public final class AdaptivePolicy {
 
     /** As {@link #onWrite}, reported at {@code nowMillis}. */
     public void onWriteAt(KeyLearning k, long batchSize, double writeMillis, long nowMillis) {
+        onWriteAt(k, batchSize, writeMillis, writeMillis, nowMillis);
+    }
+
+    /**
+     * As {@link #onWriteAt(KeyLearning, long, double, long)}, for a batch committed in a transaction
+     * with other keys' batches (group commit): {@code writeMillis} is the key's share of the
+     * transaction's write time, which its cost model and write load learn, and {@code
+     * transactionMillis} the whole transaction's, which the batch's elements waited for; the
+     * difference is learned as the key's group wait. Equal for a batch that is its own transaction.
+     */
+    public void onWriteAt(KeyLearning k, long batchSize, double writeMillis, double transactionMillis,
+            long nowMillis) {
         if (!(writeMillis >= 0) || Double.isInfinite(writeMillis) || batchSize < 0) {
             return;
         }
         k.cost.observe(batchSize, writeMillis);
         k.writeLoad.add(writeMillis, nowMillis);
+        if (transactionMillis >= writeMillis && !Double.isInfinite(transactionMillis)) {
+            k.groupWaitMillis += GROUP_WAIT_WEIGHT * ((transactionMillis - writeMillis) - k.groupWaitMillis);
+        }
     }
 
     /** Records that this key's batch is being flushed now (the end of one batch cycle). */
@@ -221,7 +242,7 @@ public final class AdaptivePolicy {
         double margin = Math.min(
                 config.sloMillis() / 2.0,
                 config.safetyMarginMillis() + k.timerLagTailMillis + ERROR_MARGIN_FACTOR * k.cost.errorMillis());
-        double budgetEnd = batch.oldestIngestMillis() + (double) config.sloMillis() - margin;
+        double budgetEnd = batch.oldestIngestMillis() + (double) config.sloMillis() - margin - k.groupWaitMillis;
         double latencyDeadline = (budgetEnd - a - b * n + b * rate * now) / (1 + b * rate);
 
         // A batch cycle runs from one flush of the key to the next; the elements that arrived while

@@ -225,6 +225,47 @@ class AdaptivePolicyTest {
     }
 
     @Test
+    void aVersionOneStateRestoresAsAKeyWithNoGroupWait() {
+        KeyLearning k = policy.newKeyLearning();
+        arrive(k, 2_000, 3, 250);
+        learnCost(k, 20, 2_000, 80, 0.02);
+        double[] current = k.toArray();
+        double[] versionOne = java.util.Arrays.copyOf(current, current.length - 1); // written before group waits
+        versionOne[0] = 1;
+
+        KeyLearning restored = policy.restore(versionOne);
+        assertThat(restored.groupWaitMillis()).isZero();
+        assertThat(restored.toArray()).containsExactly(current);
+        double[] wrongVersion = current.clone();
+        wrongVersion[0] = 1;
+        assertThatThrownBy(() -> policy.restore(wrongVersion)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theWaitForTheRestOfAGroupTransactionMovesTheDeadlineByThatMuch() {
+        KeyLearning own = policy.newKeyLearning();
+        KeyLearning grouped = policy.newKeyLearning();
+        policy.onArrival(own, 1, now);
+        policy.onArrival(grouped, 1, now);
+        for (int i = 0; i < 40; i++) { // the same share of the write; the grouped key's transaction takes 300 ms more
+            policy.onWriteAt(own, 1_000, 100, 100, now);
+            policy.onWriteAt(grouped, 1_000, 100, 400, now);
+        }
+        assertThat(own.groupWaitMillis()).isZero();
+        assertThat(grouped.groupWaitMillis()).isCloseTo(300, within(1.0));
+        PendingBatch batch = PendingBatch.of(1, now, now, 0);
+        long gap = policy.plan(own, batch, 0).deadlineMillis() - policy.plan(grouped, batch, 0).deadlineMillis();
+        assertThat(gap).isBetween(299L, 301L);
+
+        for (int i = 0; i < 40; i++) { // its batches are their own transactions again: the wait fades
+            policy.onWriteAt(grouped, 1_000, 100, 100, now);
+        }
+        assertThat(grouped.groupWaitMillis()).isLessThan(1);
+        policy.onWriteAt(grouped, 1_000, 100, 50, now); // a transaction shorter than the share is not a wait
+        assertThat(grouped.groupWaitMillis()).isLessThan(1);
+    }
+
+    @Test
     void learnedCostMovesTheDeadline() {
         KeyLearning cheap = policy.newKeyLearning();
         KeyLearning costly = policy.newKeyLearning();
