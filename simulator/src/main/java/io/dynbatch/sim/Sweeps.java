@@ -14,7 +14,8 @@ import java.util.Locale;
  * in minutes 5-10) at constant loads of 2k to 16k events/s, and a sink whose whole cost (per call
  * and per row) degrades linearly over a 10-minute run at 8k events/s from 1x to a final factor of
  * 1x to 8x. The question at every point: does some static setting meet the SLO where adaptive does
- * not?
+ * not? Every point runs in both commit modes ({@link #COMMITS}): the job's default, group commit in
+ * rounds, and one transaction per shard batch.
  */
 public final class Sweeps {
 
@@ -26,8 +27,25 @@ public final class Sweeps {
 
     static final long DEGRADATION_MILLIS = 10 * 60_000;
 
-    /** One point of a sweep. */
-    public record Point(String sweep, double x, Scenario scenario) {}
+    /**
+     * The job's default commit: group commit in rounds, deadlines on a 50 ms grid ({@code
+     * --commit-grid}), every shard with a pending batch flushing with the first that is due. A round
+     * taking the batches due within the SLO takes every pending one: their deadlines are at most
+     * maxDelay (= the SLO) away.
+     */
+    public static final CommitModel ROUNDS = CommitModel.group(50, Scenarios.SLO_MILLIS);
+
+    /** The commit modes every point runs in: the job's default first. */
+    public static final List<CommitModel> COMMITS = List.of(ROUNDS, CommitModel.SHARD);
+
+    /** One point of a sweep, in one commit mode. */
+    public record Point(String sweep, double x, Scenario scenario, CommitModel commit) {
+
+        /** {@code group} or {@code shard}, as in the CSV's {@code commit} column. */
+        public String commitLabel() {
+            return commit.mode().label();
+        }
+    }
 
     private Sweeps() {}
 
@@ -43,19 +61,18 @@ public final class Sweeps {
                 base.perEventMillis(), base.sloMillis(), 6);
     }
 
+    /** Every sweep point in every commit mode of {@link #COMMITS}, mode by mode. */
     public static List<Point> points() {
         List<Point> out = new ArrayList<>();
-        for (double load : LOADS) {
-            out.add(new Point("s2_load", load, Sensitivity.slowSinkAt(load)));
-        }
-        for (double factor : DEGRADATIONS) {
-            out.add(new Point("degradation", factor, degradingSink(factor)));
+        for (CommitModel commit : COMMITS) {
+            for (double load : LOADS) {
+                out.add(new Point("s2_load", load, Sensitivity.slowSinkAt(load), commit));
+            }
+            for (double factor : DEGRADATIONS) {
+                out.add(new Point("degradation", factor, degradingSink(factor), commit));
+            }
         }
         return out;
-    }
-
-    public static List<Scenario> scenarios(List<Point> points) {
-        return points.stream().map(Point::scenario).toList();
     }
 
     /** The adaptive arm and the static grid (no clairvoyant reference). */
@@ -63,9 +80,23 @@ public final class Sweeps {
         return Experiment.defaultArms().stream().filter(a -> !a.kind().equals("bound")).toList();
     }
 
-    /** Runs every point with {@link #arms()}. */
+    /** Runs every point with {@link #arms()}; the results of point {@code i} are {@link #at}{@code (results, i)}. */
     public static List<ArmResult> run(List<Point> points, int threads) {
-        return Experiment.run(scenarios(points), arms(), threads);
+        List<java.util.concurrent.Callable<ArmResult>> runs = new ArrayList<>();
+        List<Arm> arms = arms();
+        for (Point p : points) {
+            SubtaskSimulator simulator = new SubtaskSimulator(p.scenario(), ArrivalTrace.generate(p.scenario()), p.commit());
+            for (Arm arm : arms) {
+                runs.add(() -> simulator.run(arm));
+            }
+        }
+        return Experiment.inParallel(runs, threads, "sweep");
+    }
+
+    /** The results of {@code points.get(point)} among {@code results} of {@link #run}. */
+    public static List<ArmResult> at(List<ArmResult> results, int point) {
+        int arms = arms().size();
+        return results.subList(point * arms, (point + 1) * arms);
     }
 
     /** Per point: adaptive's p99 and cost, and how many static settings meet the SLO. */
@@ -73,17 +104,15 @@ public final class Sweeps {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%nSweeps: S2 (5x slow sink in minutes 5-10) by load; whole-cost "
                 + "degradation 1x -> x over 10 min at 8k ev/s%n"));
-        sb.append(String.format(Locale.ROOT, "%-12s %6s %-26s %-14s %s%n", "sweep", "x", "adaptive p99 / tx/1k",
-                "static meeting", "cheapest static meeting (tx/1k)"));
-        for (Point p : points) {
+        sb.append(String.format(Locale.ROOT, "%-6s %-12s %6s %-26s %-14s %s%n", "commit", "sweep", "x",
+                "adaptive p99 / tx/1k", "static meeting", "cheapest static meeting (tx/1k)"));
+        for (int i = 0; i < points.size(); i++) {
+            Point p = points.get(i);
             ArmResult adaptive = null;
             ArmResult cheapest = null;
             int passing = 0;
             int statics = 0;
-            for (ArmResult r : results) {
-                if (!r.scenario().equals(p.scenario().name())) {
-                    continue;
-                }
+            for (ArmResult r : at(results, i)) {
                 if (r.kind().equals("adaptive")) {
                     adaptive = r;
                 } else {
@@ -96,7 +125,8 @@ public final class Sweeps {
                     }
                 }
             }
-            sb.append(String.format(Locale.ROOT, "%-12s %6.0f %5d ms %-3s / %-9.3f %2d/%-11d %s%n", p.sweep(), p.x(),
+            sb.append(String.format(Locale.ROOT, "%-6s %-12s %6.0f %5d ms %-3s / %-9.3f %2d/%-11d %s%n",
+                    p.commitLabel(), p.sweep(), p.x(),
                     adaptive.p99Millis(), adaptive.meetsSlo() ? "ok" : "NO", adaptive.transactionsPer1k(), passing,
                     statics, cheapest == null ? "-" : String.format(Locale.ROOT, "%s (%.3f)", cheapest.arm(),
                             cheapest.transactionsPer1k())));
@@ -104,7 +134,7 @@ public final class Sweeps {
         return sb.toString();
     }
 
-    /** One CSV row per point and arm. */
+    /** One CSV row per point (and commit mode) and arm. */
     public static void writeCsv(Path path, List<Point> points, List<ArmResult> results) throws IOException {
         Path parent = path.toAbsolutePath().getParent();
         if (parent != null) {
@@ -112,16 +142,14 @@ public final class Sweeps {
         }
         try (Writer w = Files.newBufferedWriter(path, StandardCharsets.UTF_8)) {
             w.write("sweep,x,scenario,arm,kind,events,p50_ms,p99_ms,max_ms,minutes_met,minutes_total,slo_met,"
-                    + "tx_per_1k,db_ms_per_1k\n");
-            for (Point p : points) {
-                for (ArmResult r : results) {
-                    if (!r.scenario().equals(p.scenario().name())) {
-                        continue;
-                    }
-                    w.write(String.format(Locale.ROOT, "%s,%.0f,%s,\"%s\",%s,%d,%d,%d,%d,%d,%d,%s,%.4f,%.3f%n",
+                    + "tx_per_1k,db_ms_per_1k,commit\n");
+            for (int i = 0; i < points.size(); i++) {
+                Point p = points.get(i);
+                for (ArmResult r : at(results, i)) {
+                    w.write(String.format(Locale.ROOT, "%s,%.0f,%s,\"%s\",%s,%d,%d,%d,%d,%d,%d,%s,%.4f,%.3f,%s%n",
                             p.sweep(), p.x(), r.scenario(), r.arm(), r.kind(), r.events(), r.p50Millis(),
                             r.p99Millis(), r.maxMillis(), r.minutesMet(), r.minutesTotal(), r.meetsSlo(),
-                            r.transactionsPer1k(), r.dbMillisPer1k()));
+                            r.transactionsPer1k(), r.dbMillisPer1k(), p.commitLabel()));
                 }
             }
         }
