@@ -1,6 +1,6 @@
 package io.dynbatch.bench.ab;
 
-import io.dynbatch.job.ArmKind;
+import io.dynbatch.job.Arm;
 import io.dynbatch.job.JobOptions;
 import io.dynbatch.job.sink.DatabaseSchema;
 import io.dynbatch.job.sink.DatabaseSettings;
@@ -29,7 +29,7 @@ final class AbDatabase {
 
     static void resetTables(JobOptions options, DatabaseSettings database) throws SQLException {
         try (Connection c = DatabaseSchema.connect(database); Statement s = c.createStatement()) {
-            for (ArmKind arm : options.activeArms()) {
+            for (Arm arm : options.activeArms()) {
                 s.execute("DROP TABLE IF EXISTS " + options.totalsTableFor(database.totalsTable(), arm));
             }
         }
@@ -44,7 +44,7 @@ final class AbDatabase {
             s.execute("CREATE OR REPLACE FUNCTION bench_slow_write() RETURNS trigger LANGUAGE plpgsql AS $$ "
                     + "DECLARE d integer; BEGIN SELECT ms INTO d FROM bench_slowdown; "
                     + "IF d > 0 THEN PERFORM pg_sleep(d / 1000.0); END IF; RETURN NULL; END $$");
-            for (ArmKind arm : options.activeArms()) {
+            for (Arm arm : options.activeArms()) {
                 String table = options.totalsTableFor(database.totalsTable(), arm);
                 s.execute("CREATE TRIGGER bench_slow BEFORE INSERT ON " + table
                         + " FOR EACH STATEMENT EXECUTE FUNCTION bench_slow_write()");
@@ -80,7 +80,7 @@ final class AbDatabase {
     static Map<String, Long> tuplesWritten(JobOptions options, DatabaseSettings database) throws SQLException {
         Map<String, Long> tuples = new TreeMap<>();
         try (Connection c = DatabaseSchema.connect(database); Statement s = c.createStatement()) {
-            for (ArmKind arm : options.activeArms()) {
+            for (Arm arm : options.activeArms()) {
                 String table = options.totalsTableFor(database.totalsTable(), arm);
                 ResultSet rs = s.executeQuery("SELECT coalesce(sum(n_tup_ins + n_tup_upd), 0) FROM pg_stat_user_tables "
                         + "WHERE relname = '" + table + "'");
