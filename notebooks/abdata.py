@@ -9,6 +9,7 @@ The file contract is in notebooks/README.md; `load()` checks it and fails with t
 """
 import json
 import os
+import re
 from pathlib import Path
 
 import matplotlib
@@ -41,6 +42,43 @@ SCENARIO_ORDER = ["S1_diurnal", "S2_slow_sink", "S3_backlog", "S4_key_skew"]
 ARM_ORDER = ["tumbling_1min", "builtin", "static", "adaptive"]
 ARM_COLORS = {"tumbling_1min": "#7f7f7f", "builtin": "#1f77b4", "static": "#ff7f0e", "adaptive": "#2ca02c"}
 _EXTRA_COLORS = ["#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#d62728"]
+# static grid arms, static_<size>_<delay> (e.g. static_5000_1500ms): shades of static's orange to brown
+_GRID_COLORS = ["#ffbb78", "#fd8d3c", "#d95f02", "#a6540e", "#7f3b08", "#fdd0a2", "#e6550d", "#8c2d04"]
+_GRID = re.compile(r"^static_(\d+)_(\d+)(ms|s|min)$")
+_UNIT_MS = {"ms": 1, "s": 1000, "min": 60000}
+
+
+def grid_setting(arm):
+    """(size, delay_ms) of a static grid arm's label, or None for any other arm."""
+    m = _GRID.match(str(arm))
+    return (int(m.group(1)), int(m.group(2)) * _UNIT_MS[m.group(3)]) if m else None
+
+
+def is_static(arm):
+    """Whether the arm is a static setting: `static` or a static grid arm (not Flink's built-in trigger)."""
+    return arm == "static" or grid_setting(arm) is not None
+
+
+def arm_order(arms):
+    """The canonical arms in their order, static grid arms right after `static` (by size, then delay), others last."""
+    present = list(dict.fromkeys(arms))
+    grid = sorted((a for a in present if grid_setting(a)), key=grid_setting)
+    ordered = []
+    for a in ARM_ORDER:
+        if a in present:
+            ordered.append(a)
+        if a == "static":
+            ordered += grid
+    if "static" not in ARM_ORDER:
+        ordered += grid
+    return ordered + sorted(a for a in present if a not in ordered)
+
+
+def arm_colors(arms):
+    """A colour per arm: the fixed ones, shades of orange for the static grid, then spares."""
+    grid = iter(_GRID_COLORS * 4)
+    extra = iter(_EXTRA_COLORS * 4)
+    return {a: ARM_COLORS.get(a) or (next(grid) if grid_setting(a) else next(extra)) for a in arms}
 
 _TRUE = {"true", "t", "1", "yes", "y", "1.0"}
 _FALSE = {"false", "f", "0", "no", "n", "0.0", ""}
@@ -115,9 +153,9 @@ class Results:
                 raise ValueError(f"{self.dir / name} has no rows")
 
         self.scenarios = _order(self.summary["scenario"], SCENARIO_ORDER)
-        self.arms = _order(self.summary["arm"], ARM_ORDER)
-        extra = iter(_EXTRA_COLORS * 4)
-        self.colors = {a: ARM_COLORS.get(a) or next(extra) for a in self.arms}
+        self.arms = arm_order(self.summary["arm"])
+        self.colors = arm_colors(self.arms)
+        self.static_grid = [a for a in self.arms if grid_setting(a)]
         slo = self.summary["slo_ms"].dropna()
         self.slo_ms = float(slo.iloc[0]) if len(slo) else 2000.0
         # 10-s rows when the comparator also writes other interval lengths (e.g. 60 s)

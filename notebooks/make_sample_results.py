@@ -11,10 +11,11 @@ job's ProcessWindowFunction), with a write cost of a + b * rows per statement:
   S3_backlog    the job reads nothing for the first 12 s, then catches up at 5x the arrival rate
   S4_key_skew   two shards, one receiving 85% of the events, a 2x burst from 15 s to 25 s
 
-Arms: tumbling_1min (event-time 1-minute windows, fired when the watermark passes the window end,
-JdbcSink statements of 1,000 rows), builtin (count 5,000 or 2 s after the first element),
-static (3,000 events or 1.2 s) and adaptive (target size = arrival rate x the part of the SLO left
-after the expected write time; deadline likewise).
+Arms: the benchmark's default ones: tumbling_1min (event-time 1-minute windows, fired when the
+watermark passes the window end, JdbcSink statements of 1,000 rows), builtin (count 5,000 or 2 s after
+the first element), the static grid static_<size>_<delay> (static_5000_1s, static_5000_1500ms,
+static_20000_1800ms: size events or delay after the first) and adaptive (target size = arrival rate x
+the part of the SLO left after the expected write time; deadline likewise).
 
 Run with Debian's python3 from the repository root or anywhere:
     /usr/bin/python3 notebooks/make_sample_results.py [--out DIR]
@@ -29,7 +30,16 @@ import numpy as np
 
 SEED = 20251128
 SLO_MS = 2000
-ARMS = ["tumbling_1min", "builtin", "static", "adaptive"]
+ARMS = ["tumbling_1min", "builtin", "static_5000_1s", "static_5000_1500ms", "static_20000_1800ms", "adaptive"]
+STATIC_GRID = [a for a in ARMS if a.startswith("static_")]
+_UNIT_S = {"ms": 0.001, "s": 1.0, "min": 60.0}
+
+
+def grid_setting(arm):
+    """(size, delay in s) of a static grid arm static_<size>_<delay>"""
+    _, size, delay = arm.split("_")
+    unit = delay.lstrip("0123456789")
+    return int(size), int(delay[:len(delay) - len(unit)]) * _UNIT_S[unit]
 T0_MS = 1764360000000 + 20000          # 20 s past a minute: the tumbling windows split the runs
 INTERVAL_MS = 10000
 PERCENTILES = [0, 5, 10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 95, 96, 97, 98, 99, 99.5, 99.9,
@@ -108,8 +118,8 @@ def batch_windows(arm, ingest, avail, sc, rng):
         target = None
         if arm == "builtin":
             size, delay = 5000, 2.0
-        elif arm == "static":
-            size, delay = 3000, 1.2
+        elif arm.startswith("static_"):
+            size, delay = grid_setting(arm)
         else:
             seen = avail[:i + 1]
             recent = np.count_nonzero(seen > first - 2.0) / 2.0
@@ -239,7 +249,7 @@ def main():
     write("ab_traffic.csv", ["scenario", "second", "events"], traffic)
     env = {"machine": "SYNTHETIC SAMPLE: made by notebooks/make_sample_results.py, not measured",
            "cores": 2, "java": "n/a (synthetic)", "flink": "2.2.1", "postgresql": "n/a (synthetic)",
-           "date": "2025-11-28", "synthetic": True,
+           "date": "2025-11-28", "synthetic": True, "static_grid": STATIC_GRID,
            "note": "Toy model for running the notebooks without a benchmark; replace with results/ab/ "
                    "from the benchmark. No number here says anything about the real job."}
     with open(os.path.join(out, "environment.json"), "w", encoding="utf-8") as f:

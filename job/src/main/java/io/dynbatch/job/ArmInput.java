@@ -84,7 +84,7 @@ public final class ArmInput {
     }
 
     /** This input restricted to the shards {@code arm} owns in split mode ({@code shard % arms == index}). */
-    ArmInput splitFor(ArmKind arm, int index, int arms, ShardKeys shardKeys) {
+    ArmInput splitFor(Arm arm, int index, int arms, ShardKeys shardKeys) {
         String name = "split-to-" + arm.label();
         FilterFunction<ClickEvent> ownEvent = e -> shardKeys.shardOf(e) % arms == index;
         FilterFunction<ShardBundle> ownBundle = b -> b.shard % arms == index;

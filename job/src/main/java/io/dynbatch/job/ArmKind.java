@@ -2,7 +2,12 @@ package io.dynbatch.job;
 
 import io.dynbatch.job.options.Labelled;
 
-/** The batching strategies the job can run side by side (A/B arms). */
+/**
+ * The batching strategies the job can run side by side: the kind of an A/B {@link Arm}. Each kind's
+ * label names the arm of that kind that {@code --arms} lists by name; static grid arms ({@code
+ * static_<size>_<delay>}) are further arms of kind {@link #STATIC}. The labels are in uids, state
+ * layouts and table names of existing deployments: they do not change.
+ */
 public enum ArmKind implements Labelled {
     /** What users run today: 1-minute tumbling event-time windows keyed by page. */
     TUMBLING_1MIN("tumbling_1min"),
@@ -28,7 +33,7 @@ public enum ArmKind implements Labelled {
         return this == STATIC || this == ADAPTIVE;
     }
 
-    /** The arm's name in {@code --arms}, metrics, receipts, reports and table names. */
+    /** The named arm's name in {@code --arms}, metrics, receipts, reports and table names. */
     @Override
     public String label() {
         return label;

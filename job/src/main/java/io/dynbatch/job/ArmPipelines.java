@@ -53,7 +53,7 @@ public final class ArmPipelines {
 
     private ArmPipelines() {}
 
-    static SingleOutputStreamOperator<BatchReceipt> build(ArmKind arm, ArmInput input, JobOptions options,
+    static SingleOutputStreamOperator<BatchReceipt> build(Arm arm, ArmInput input, JobOptions options,
             DatabaseSettings database, ShardKeys shardKeys) {
         return build(arm, input, options, database, shardKeys, FlushToDatabase.DATABASE);
     }
@@ -63,10 +63,10 @@ public final class ArmPipelines {
      * connections measure the job's window path without a database). Static and adaptive arms read
      * the input's pre-compacted bundles when it has them, the others its events.
      */
-    public static SingleOutputStreamOperator<BatchReceipt> build(ArmKind arm, ArmInput input, JobOptions options,
+    public static SingleOutputStreamOperator<BatchReceipt> build(Arm arm, ArmInput input, JobOptions options,
             DatabaseSettings database, ShardKeys shardKeys, FlushToDatabase.ConnectionSource connections) {
         String name = "batch-and-flush-" + arm.label();
-        if (arm == ArmKind.TUMBLING_1MIN) {
+        if (arm.kind() == ArmKind.TUMBLING_1MIN) {
             return input.events()
                     .keyBy(e -> e.page)
                     .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
@@ -90,7 +90,7 @@ public final class ArmPipelines {
     }
 
     /** A shard-keyed arm over {@code elements} (events or bundles), committing as {@code --commit} says. */
-    private static <IN> SingleOutputStreamOperator<BatchReceipt> byShard(ArmKind arm, DataStream<IN> elements,
+    private static <IN> SingleOutputStreamOperator<BatchReceipt> byShard(Arm arm, DataStream<IN> elements,
             KeySelector<IN, Integer> byShard, Trigger<? super IN, ? super GlobalWindow> trigger,
             BatchCompaction<IN> compaction, JobOptions options, DatabaseSettings database, ShardKeys shardKeys,
             FlushToDatabase.ConnectionSource connections) {
@@ -150,7 +150,7 @@ public final class ArmPipelines {
     }
 
     /** The trigger of {@code arm} over events, each one event. */
-    public static Trigger<? super ClickEvent, ? super GlobalWindow> trigger(ArmKind arm, JobOptions options,
+    public static Trigger<? super ClickEvent, ? super GlobalWindow> trigger(Arm arm, JobOptions options,
             ShardKeySelector byShard) {
         return trigger(arm, options, byShard, ElementCounter.one());
     }
@@ -159,9 +159,9 @@ public final class ArmPipelines {
      * The trigger of {@code arm} over elements keyed by {@code byShard}, each standing for as many
      * events as {@code counter} says (Flink's built-in trigger counts elements: events only).
      */
-    public static <IN> Trigger<? super IN, ? super GlobalWindow> trigger(ArmKind arm, JobOptions options,
+    public static <IN> Trigger<? super IN, ? super GlobalWindow> trigger(Arm arm, JobOptions options,
             KeySelector<IN, ?> byShard, ElementCounter<IN> counter) {
-        switch (arm) {
+        switch (arm.kind()) {
             case ADAPTIVE:
                 return AdaptiveBatchTrigger.<IN, GlobalWindow>of(options.adaptivePolicyConfig())
                         .withJitter(timers(options, byShard))
@@ -169,7 +169,7 @@ public final class ArmPipelines {
                         .withMetricsScope(arm.label())
                         .withFlushTarget(); // the window function takes it into the receipt
             case STATIC:
-                return StaticBatchTrigger.<IN, GlobalWindow>of(options.batchSize(), options.batchDelay())
+                return StaticBatchTrigger.<IN, GlobalWindow>of(options.batchSizeOf(arm), options.batchDelayOf(arm))
                         .withJitter(timers(options, byShard))
                         .withElementCounter(counter)
                         .withMetricsScope(arm.label());

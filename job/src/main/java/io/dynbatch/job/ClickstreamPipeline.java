@@ -55,7 +55,7 @@ public final class ClickstreamPipeline {
     public static void defineWorkflow(StreamExecutionEnvironment env, ClickSources sources, int sourceParallelism,
             JobOptions options, DatabaseSettings database, PipelineSinks sinks) {
         ShardKeys shardKeys = new ShardKeys(options.shards(), options.maxParallelism());
-        List<ArmKind> arms = options.activeArms();
+        List<Arm> arms = options.activeArms();
         boolean isolated = options.isolatesArms();
         InputChain first = InputChain.first(env, isolated ? sources.forArm(arms.get(0)) : sources.shared(),
                 sourceParallelism, options, shardKeys);
@@ -68,7 +68,7 @@ public final class ClickstreamPipeline {
         }
         List<ArmInput> inputs = new ArrayList<>();
         for (int a = 0; a < arms.size(); a++) {
-            ArmKind arm = arms.get(a);
+            Arm arm = arms.get(a);
             if (isolated) {
                 inputs.add(a == 0 ? first.input()
                         : InputChain.ofArm(arm, env, sources.forArm(arm), sourceParallelism, options, shardKeys).input());
@@ -81,12 +81,12 @@ public final class ClickstreamPipeline {
         DataStream<BatchReceipt> receipts = null;
         DataStream<DeadLetter> deadLetters = first.deadLetters(); // once, however many copies of the input
         for (int a = 0; a < arms.size(); a++) {
-            ArmKind arm = arms.get(a);
+            Arm arm = arms.get(a);
             SingleOutputStreamOperator<BatchReceipt> armReceipts = ArmPipelines.build(arm, inputs.get(a), options,
                     database.withTotalsTable(options.totalsTableFor(database.totalsTable(), arm)), shardKeys);
             receipts = receipts == null ? armReceipts : receipts.union(armReceipts);
             deadLetters = deadLetters.union(armReceipts.getSideOutput(FlushToDatabase.REJECTED_ROWS));
-            if (arm == ArmKind.TUMBLING_1MIN) {
+            if (arm.kind() == ArmKind.TUMBLING_1MIN) {
                 deadLetters = deadLetters.union(armReceipts.getSideOutput(ArmPipelines.TOO_LATE_FOR_WINDOW)
                         .map(e -> RouteLateEvents.deadLetterFor(e, "dropped by the 1-minute window as late")
                                 .withArm(arm.label()))

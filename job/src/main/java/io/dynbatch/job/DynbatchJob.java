@@ -110,7 +110,7 @@ public final class DynbatchJob {
     /** Creates every arm's totals table, the dead-letter and the A/B report table if absent. */
     public static void ensureSchema(JobOptions options, DatabaseSettings database) throws java.sql.SQLException {
         List<String> totals = new ArrayList<>();
-        for (ArmKind arm : options.activeArms()) {
+        for (Arm arm : options.activeArms()) {
             totals.add(options.totalsTableFor(database.totalsTable(), arm));
         }
         DatabaseSchema.ensure(database, totals, options.deadLetterTable(), options.reportTable());
@@ -210,7 +210,7 @@ public final class DynbatchJob {
     private static void checkAgainstDatabase(JobOptions options, DatabaseSettings database, RunSummary summary)
             throws Exception {
         try (Connection c = DatabaseSchema.connect(database)) {
-            for (ArmKind arm : options.activeArms()) {
+            for (Arm arm : options.activeArms()) {
                 String table = options.totalsTableFor(database.totalsTable(), arm);
                 long inTable = new TotalsTable(table).sumEvents(c);
                 ArmStats totals = summary.arms().get(arm.label());

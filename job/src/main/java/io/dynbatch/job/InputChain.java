@@ -56,7 +56,7 @@ final class InputChain {
     }
 
     /** The copy of the input that only {@code arm} reads, its names and uids suffixed {@code -<arm>}. */
-    static InputChain ofArm(ArmKind arm, StreamExecutionEnvironment env, Source<RawClick, ?, ?> source,
+    static InputChain ofArm(Arm arm, StreamExecutionEnvironment env, Source<RawClick, ?, ?> source,
             int sourceParallelism, JobOptions options, ShardKeys shardKeys) {
         return build(env, source, sourceParallelism, options, shardKeys, "-" + arm.label());
     }

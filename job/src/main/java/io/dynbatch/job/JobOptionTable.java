@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 
 import static io.dynbatch.job.options.JobOption.choice;
-import static io.dynbatch.job.options.JobOption.choices;
 import static io.dynbatch.job.options.JobOption.duration;
 import static io.dynbatch.job.options.JobOption.flag;
 import static io.dynbatch.job.options.JobOption.integer;
@@ -84,9 +83,13 @@ public final class JobOptionTable {
             "generator seed"));
     public static final JobOption<Duration> START_DELAY = TABLE.add(duration("start-delay", Duration.ofSeconds(5),
             "time from job build to the first event"));
-    public static final JobOption<List<ArmKind>> ARMS = TABLE.add(choices("arms", ArmKind.class,
-            List.of(ArmKind.STATIC, ArmKind.ADAPTIVE),
-            "A/B arms, comma-separated; each arm writes <table>_<arm> when there are several"));
+    public static final JobOption<List<Arm>> ARMS = TABLE.add(JobOption.of("arms", "LIST",
+            List.of(Arm.STATIC, Arm.ADAPTIVE), "a comma-separated list of arms", ArmLabels::parseList,
+            "A/B arms, comma-separated, each at most once: tumbling_1min, builtin, static (--batch-size,"
+                    + " --batch-delay), adaptive, and static grid arms " + ArmLabels.GRID_SYNTAX + ", a static arm with"
+                    + " its own size in events and delay, e.g. static_5000_1s,static_5000_1500ms (the delay written"
+                    + " as the job writes it: a whole number of ms, s or min in the largest whole unit, so 1s not"
+                    + " 1000ms, 1500ms not 1.5s); each arm writes <table>_<arm> when there are several"));
     public static final JobOption<AbMode> AB_MODE = TABLE.add(choice("ab-mode", AbMode.class, AbMode.SHADOW,
             "shadow: every event to every arm; split: shards divided between arms; off: the first arm only"));
     public static final JobOption<AbIsolation> AB_ISOLATION = TABLE.add(choice("ab-isolation", AbIsolation.class,

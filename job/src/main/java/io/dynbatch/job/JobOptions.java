@@ -3,6 +3,7 @@ package io.dynbatch.job;
 import io.dynbatch.job.options.JobOption;
 import io.dynbatch.job.options.OptionValues;
 import io.dynbatch.job.sink.RetryPolicy;
+import io.dynbatch.job.sink.SqlIdentifiers;
 import io.dynbatch.job.source.KafkaStartingOffsets;
 import io.dynbatch.job.source.LagSwing;
 import io.dynbatch.triggers.policy.AdaptivePolicyConfig;
@@ -30,7 +31,7 @@ public final class JobOptions implements Serializable {
     public static final String USAGE = TABLE.usage();
 
     private final OptionValues values;
-    private final List<ArmKind> arms;
+    private final List<Arm> arms;
 
     private JobOptions(OptionValues values) {
         this.values = values;
@@ -42,13 +43,26 @@ public final class JobOptions implements Serializable {
             throw new IllegalArgumentException("--shards (" + shards() + ") must not exceed --max-parallelism ("
                     + maxParallelism() + ")");
         }
-        List<ArmKind> given = get(ARMS);
+        List<Arm> given = get(ARMS);
         this.arms = abMode() == AbMode.OFF ? List.of(given.get(0)) : given;
         if (abMode() == AbMode.SPLIT && arms.size() > shards()) {
             throw new IllegalArgumentException("--ab-mode split needs at least one shard per arm: --arms ("
                     + arms.size() + ") must not exceed --shards (" + shards() + ")");
         }
         requireOrder(JITTER, BATCH_DELAY);
+        for (Arm arm : arms) {
+            if (arm.isGrid() && jitter().compareTo(arm.grid().batchDelay()) > 0) {
+                throw new IllegalArgumentException(JITTER + " (" + JobOption.format(jitter())
+                        + ") must not exceed the delay of every static arm: " + arm.label() + " has "
+                        + JobOption.format(arm.grid().batchDelay()));
+            }
+            try {
+                SqlIdentifiers.requireTableName(totalsTableFor(table(), arm));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(ARMS + ": arm " + arm.label() + " would write to "
+                        + totalsTableFor(table(), arm) + ", not a valid table name (" + e.getMessage() + ")", e);
+            }
+        }
         try {
             lagSwing();
         } catch (IllegalArgumentException e) {
@@ -56,7 +70,7 @@ public final class JobOptions implements Serializable {
         }
         requireOrder(RETRY_BACKOFF, RETRY_MAX_BACKOFF);
         requireOrder(BREAKER_OPEN, BREAKER_MAX_OPEN);
-        if (arms.contains(ArmKind.ADAPTIVE)) {
+        if (arms.contains(Arm.ADAPTIVE)) {
             Duration margin = get(ADAPTIVE_SAFETY_MARGIN);
             if (margin.compareTo(slo()) >= 0) {
                 throw new IllegalArgumentException("--adaptive-safety-margin (" + JobOption.format(margin)
@@ -138,6 +152,16 @@ public final class JobOptions implements Serializable {
     public long batchSize() { return get(BATCH_SIZE); }
     public Duration batchDelay() { return get(BATCH_DELAY); }
     public Duration jitter() { return get(JITTER); }
+
+    /** The static trigger's size of {@code arm}: a static grid arm's own, else {@code --batch-size}. */
+    public long batchSizeOf(Arm arm) {
+        return arm.isGrid() ? arm.grid().batchSize() : batchSize();
+    }
+
+    /** The static trigger's delay of {@code arm}: a static grid arm's own, else {@code --batch-delay}. */
+    public Duration batchDelayOf(Arm arm) {
+        return arm.isGrid() ? arm.grid().batchDelay() : batchDelay();
+    }
     public CommitMode commitMode() { return get(COMMIT); }
     public Duration commitGrid() { return get(COMMIT_GRID); }
     public Duration commitJoin() { return get(COMMIT_JOIN); }
@@ -201,7 +225,7 @@ public final class JobOptions implements Serializable {
     }
 
     /** The arms that run (off: only the first). */
-    public List<ArmKind> activeArms() {
+    public List<Arm> activeArms() {
         return arms;
     }
 
@@ -209,7 +233,7 @@ public final class JobOptions implements Serializable {
      * The totals table of {@code arm} given the base table name: the base table itself with one arm,
      * {@code <base>_<arm>} with several.
      */
-    public String totalsTableFor(String baseTable, ArmKind arm) {
+    public String totalsTableFor(String baseTable, Arm arm) {
         return arms.size() == 1 ? baseTable : baseTable + "_" + arm.label();
     }
 
@@ -230,7 +254,7 @@ public final class JobOptions implements Serializable {
 
     /** Whether an arm that runs reads pre-compacted bundles (static and adaptive do). */
     private boolean usesBundles() {
-        return arms.stream().anyMatch(ArmKind::readsBundles);
+        return arms.stream().anyMatch(Arm::readsBundles);
     }
 
     public boolean kafkaSource() {

@@ -79,7 +79,7 @@ class ClickstreamToPostgresITCase {
         ShardKeys shardKeys = new ShardKeys(options.shards(), options.maxParallelism());
         try (Connection c = PostgresForTests.connect()) {
             for (int a = 0; a < options.activeArms().size(); a++) {
-                ArmKind arm = options.activeArms().get(a);
+                Arm arm = options.activeArms().get(a);
                 Map<RowKey, Long> expected = abMode.equals("shadow") ? truth : rowsOfArm(truth, shardKeys, a, 4);
                 Map<RowKey, Long> inDatabase = new TotalsTable(options.totalsTableFor(database.totalsTable(), arm)).readAll(c);
                 assertThat(inDatabase).as("arm %s", arm.label()).containsExactlyInAnyOrderEntriesOf(expected);

@@ -151,8 +151,8 @@ class IsolatedArmsITCase {
                     "--checkpoint-min-pause", "100ms", "--dead-letter-table", PostgresForTests.uniqueName("iso_dead"));
             // the first event due 8 s from now: time for the job to start, also cold, so that startup is not latency
             this.generator = DynbatchJob.generator(options, System.currentTimeMillis() + 8_000);
-            this.staticTable = options.totalsTableFor(database.totalsTable(), ArmKind.STATIC);
-            this.adaptiveTable = options.totalsTableFor(database.totalsTable(), ArmKind.ADAPTIVE);
+            this.staticTable = options.totalsTableFor(database.totalsTable(), Arm.STATIC);
+            this.adaptiveTable = options.totalsTableFor(database.totalsTable(), Arm.ADAPTIVE);
         }
 
         /** Runs the job configured as {@code --ab-isolation isolation}, then {@code override} says. */

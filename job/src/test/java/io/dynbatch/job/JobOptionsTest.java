@@ -106,7 +106,7 @@ class JobOptionsTest {
                 .containsExactly(2, 128, 128, 4, 500); // one shard per key group
         assertThat(o.commitRounds()).isTrue();
         assertThat(o.events()).isEqualTo(600_000);
-        assertThat(o.activeArms()).containsExactly(ArmKind.STATIC, ArmKind.ADAPTIVE);
+        assertThat(o.activeArms()).containsExactly(Arm.STATIC, Arm.ADAPTIVE);
         assertThat(o.abMode()).isEqualTo(AbMode.SHADOW);
         assertThat(o.abIsolation()).isEqualTo(AbIsolation.ISOLATED);
         assertThat(o.isolatesArms()).isTrue();
@@ -155,8 +155,8 @@ class JobOptionsTest {
 
     @Test
     void armsAndModesByTheirWireNames() {
-        JobOptions split = JobOptions.fromArgs("--arms", " Builtin,tumbling_1min,builtin", "--ab-mode", "split");
-        assertThat(split.activeArms()).containsExactly(ArmKind.BUILTIN, ArmKind.TUMBLING_1MIN);
+        JobOptions split = JobOptions.fromArgs("--arms", " Builtin,tumbling_1min", "--ab-mode", "split");
+        assertThat(split.activeArms()).containsExactly(Arm.BUILTIN, Arm.TUMBLING_1MIN);
         assertThat(split.stateLayout()).isEqualTo("shards=128;max-parallelism=128;split=builtin,tumbling_1min");
         assertThat(JobOptions.fromArgs().stateLayout())
                 .isEqualTo("shards=128;max-parallelism=128;isolated=static,adaptive;window=bundles");
@@ -167,11 +167,53 @@ class JobOptionsTest {
         assertThat(JobOptions.fromArgs("--pre-compact-delay", "0", "--shards", "4", "--ab-isolation", "shared")
                 .stateLayout()).isEqualTo("shards=4;max-parallelism=128");
         assertThat(JobOptions.fromArgs("--arms", "adaptive,static", "--ab-mode", "off").activeArms())
-                .containsExactly(ArmKind.ADAPTIVE);
+                .containsExactly(Arm.ADAPTIVE);
         assertThat(JobOptions.fromArgs("--kafka-starting-offsets", "earliest").kafkaStartingOffsets())
                 .isEqualTo(KafkaStartingOffsets.EARLIEST);
         assertThatThrownBy(() -> JobOptions.fromArgs("--arms", "static,adaptive,builtin", "--ab-mode", "split",
                 "--shards", "2")).hasMessageContaining("--ab-mode split").hasMessageContaining("--shards");
+    }
+
+    @Test
+    void staticGridArmsHaveTheirOwnSettingAndTable() {
+        JobOptions o = JobOptions.fromArgs("--arms", "static_5000_1s,static_20000_1800ms,adaptive,static",
+                "--batch-size", "700", "--batch-delay", "3s");
+        Arm fast = Arm.staticGrid(5_000, Duration.ofSeconds(1));
+        Arm large = Arm.staticGrid(20_000, Duration.ofMillis(1_800));
+        assertThat(o.activeArms()).containsExactly(fast, large, Arm.ADAPTIVE, Arm.STATIC);
+        assertThat(List.of(o.batchSizeOf(fast), o.batchSizeOf(large), o.batchSizeOf(Arm.STATIC)))
+                .containsExactly(5_000L, 20_000L, 700L);
+        assertThat(List.of(o.batchDelayOf(fast), o.batchDelayOf(large), o.batchDelayOf(Arm.STATIC)))
+                .containsExactly(Duration.ofSeconds(1), Duration.ofMillis(1_800), Duration.ofSeconds(3));
+        assertThat(o.totalsTableFor("click_totals", large)).isEqualTo("click_totals_static_20000_1800ms");
+        assertThat(o.totalsTableFor("click_totals", Arm.STATIC)).as("the named arms keep their labels")
+                .isEqualTo("click_totals_static");
+        assertThat(o.stateLayout()).isEqualTo("shards=128;max-parallelism=128;"
+                + "isolated=static_5000_1s,static_20000_1800ms,adaptive,static;window=bundles");
+        assertThat(JobOptions.fromArgs("--arms", "static_5000_1500ms", "--ab-mode", "off").activeArms())
+                .containsExactly(Arm.staticGrid(5_000, Duration.ofMillis(1_500)));
+        assertThat(JobOptions.USAGE).contains("static_<size>_<delay>");
+    }
+
+    @Test
+    void armOptionErrorsSayWhatToWrite() {
+        assertThatThrownBy(() -> JobOptions.fromArgs("--arms", "static_5000_1.5s,adaptive"))
+                .hasMessageStartingWith("--arms: arm static_5000_1.5s:").hasMessageContaining("static_5000_1500ms");
+        assertThatThrownBy(() -> JobOptions.fromArgs("--arms", "static_5000_1000ms"))
+                .hasMessageContaining("static_5000_1s");
+        assertThatThrownBy(() -> JobOptions.fromArgs("--arms", "static,adaptive,static"))
+                .hasMessage("--arms: arm static is listed twice in 'static,adaptive,static'");
+        assertThatThrownBy(() -> JobOptions.fromArgs("--arms", "static_5000_1s,STATIC_5000_1S"))
+                .hasMessageContaining("static_5000_1s is listed twice");
+        assertThatThrownBy(() -> JobOptions.fromArgs("--arms", "static_5000_50ms,adaptive"))
+                .as("the default jitter, 100ms, against a grid arm's delay")
+                .hasMessage("--jitter (100ms) must not exceed the delay of every static arm: static_5000_50ms has 50ms");
+        assertThat(JobOptions.fromArgs("--arms", "static_5000_50ms,adaptive", "--jitter", "50ms").jitter())
+                .isEqualTo(Duration.ofMillis(50));
+        assertThatThrownBy(() -> JobOptions.fromArgs("--arms", "static_1000000000000000_1s,adaptive", "--table",
+                "a_rather_long_name_for_a_totals_table_of_clicks_"))
+                .hasMessageStartingWith("--arms: arm static_1000000000000000_1s would write to a_rather_long_name")
+                .hasMessageContaining("not a valid table name");
     }
 
     @Test
@@ -181,8 +223,8 @@ class JobOptionsTest {
         assertThatThrownBy(() -> JobOptions.fromArgs("--ab-mode", "canary"))
                 .hasMessage("--ab-mode must be one of shadow, split, off, got 'canary'");
         assertThatThrownBy(() -> JobOptions.fromArgs("--arms", "static,fancy"))
-                .hasMessage("--arms must be a comma-separated list of tumbling_1min, builtin, static, adaptive,"
-                        + " got 'static,fancy'");
+                .hasMessage("--arms: unknown arm 'fancy'; arms are tumbling_1min, builtin, static, adaptive and static"
+                        + " grid arms static_<size>_<delay> (e.g. static_5000_1500ms)");
         assertThatThrownBy(() -> JobOptions.fromArgs("--kafka-starting-offsets", "newest"))
                 .hasMessage("--kafka-starting-offsets must be one of committed, earliest, latest, got 'newest'");
         assertThatThrownBy(() -> JobOptions.fromArgs("--slo", "2 parsecs"))

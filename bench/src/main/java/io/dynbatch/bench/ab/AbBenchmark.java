@@ -1,5 +1,6 @@
 package io.dynbatch.bench.ab;
 
+import io.dynbatch.job.Arm;
 import io.dynbatch.job.ClickstreamPipeline;
 import io.dynbatch.job.DynbatchJob;
 import io.dynbatch.job.JobOptions;
@@ -33,7 +34,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The A/B benchmark (not part of the test suite): runs the real job on a local Flink cluster
  * against a real PostgreSQL through the scenarios of {@link ScenarioKind} (the ones the simulator
- * runs), all four arms in shadow mode on the same traffic, each arm reading its own copy of it (the
+ * runs), the arms in shadow mode on the same traffic (by default today's two baselines, three static
+ * grid settings and adaptive), each arm reading its own copy of it (the
  * job's default {@code --ab-isolation isolated}, so a stalled arm stalls only itself; {@code --job-args
  * ab-isolation=shared} shares one input chain), and writes the figures the notebooks read to {@code
  * results/ab/} ({@link AbResults}):
@@ -57,9 +59,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * --out DIR              results directory (default ../results/ab: the repository's, from bench/)
  * --scale X              events and duration relative to 360,000 events over 120 s (default 1.0)
  * --scenarios S1_diurnal,S2_slow_sink,S3_backlog,S4_key_skew
- * --arms tumbling_1min,builtin,static,adaptive
- * --batch-size N         the static and built-in arms' size limit (default 5000)
- * --batch-delay D        their delay (default 1s; e.g. 1500ms for one closer to the SLO)
+ * --arms LIST           the job's --arms (default tumbling_1min,builtin,static_5000_1s,static_5000_1500ms,
+ *                        static_20000_1800ms,adaptive): static grid arms static_&lt;size&gt;_&lt;delay&gt; run several
+ *                        static settings in one run; ab_static_choice.csv names the cheapest that met the SLO
+ * --batch-size N         the built-in arm's size limit, and plain static's if listed (default 5000)
+ * --batch-delay D        their delay (default 1s)
  * --commit MODE          group (default: a subtask's batches that fire together in one transaction) or shard
  * --commit-grid D        group commit: the grid the shards' deadlines are aligned to (default: the job's)
  * --shards N             write shards (default 4, not the job's one per key group: Flink's built-in
@@ -74,7 +78,9 @@ public final class AbBenchmark {
 
     static final long SLO_MILLIS = ScenarioKind.SLO_MILLIS;
     static final long INTERVAL_MILLIS = ScenarioKind.INTERVAL_MILLIS;
-    private static final String DEFAULT_ARMS = "tumbling_1min,builtin,static,adaptive";
+    /** Today's baselines, the static grid (5,000 / 1 s is plain static's default setting) and adaptive. */
+    static final String DEFAULT_ARMS = "tumbling_1min,builtin,static_5000_1s,static_5000_1500ms,static_20000_1800ms,"
+            + "adaptive";
 
     private final String url;
     private final String arms;
@@ -87,6 +93,8 @@ public final class AbBenchmark {
     private String stateBackend = "rocksdb";
     /** Whether the runs' arms read their own copies of the input (the job's {@code --ab-isolation}). */
     private boolean armsIsolated;
+    /** The runs' static grid arms, by label. */
+    private List<String> staticGrid = List.of();
     private final AbResults results = new AbResults();
 
     private AbBenchmark(String url, String arms, String batchSize, String batchDelay) {
@@ -122,7 +130,7 @@ public final class AbBenchmark {
             }
         }
         bench.results.write(out, AbDatabase.serverVersion(url), bench.stateBackend, bench.armsIsolated, bench.shards,
-                bench.commit);
+                bench.commit, bench.staticGrid);
         System.out.println();
         System.out.println(bench.results.printed());
         System.out.println("Results written to " + out.toAbsolutePath());
@@ -171,6 +179,7 @@ public final class AbBenchmark {
         args.addAll(jobArgs);
         JobOptions options = JobOptions.fromArgs(args.toArray(new String[0]));
         armsIsolated = options.isolatesArms();
+        staticGrid = options.activeArms().stream().filter(Arm::isGrid).map(Arm::label).toList();
         DatabaseSettings database = AbDatabase.settings(url, options.table());
         AbDatabase.resetTables(options, database);
         DynbatchJob.ensureSchema(options, database);

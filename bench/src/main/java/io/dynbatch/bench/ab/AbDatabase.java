@@ -1,11 +1,13 @@
 package io.dynbatch.bench.ab;
 
-import io.dynbatch.job.ArmKind;
+import io.dynbatch.job.Arm;
 import io.dynbatch.job.JobOptions;
 import io.dynbatch.job.sink.DatabaseSchema;
 import io.dynbatch.job.sink.DatabaseSettings;
+import io.dynbatch.job.sink.SqlIdentifiers;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -29,8 +31,9 @@ final class AbDatabase {
 
     static void resetTables(JobOptions options, DatabaseSettings database) throws SQLException {
         try (Connection c = DatabaseSchema.connect(database); Statement s = c.createStatement()) {
-            for (ArmKind arm : options.activeArms()) {
-                s.execute("DROP TABLE IF EXISTS " + options.totalsTableFor(database.totalsTable(), arm));
+            for (Arm arm : options.activeArms()) {
+                s.execute("DROP TABLE IF EXISTS "
+                        + SqlIdentifiers.requireTableName(options.totalsTableFor(database.totalsTable(), arm)));
             }
         }
     }
@@ -44,8 +47,8 @@ final class AbDatabase {
             s.execute("CREATE OR REPLACE FUNCTION bench_slow_write() RETURNS trigger LANGUAGE plpgsql AS $$ "
                     + "DECLARE d integer; BEGIN SELECT ms INTO d FROM bench_slowdown; "
                     + "IF d > 0 THEN PERFORM pg_sleep(d / 1000.0); END IF; RETURN NULL; END $$");
-            for (ArmKind arm : options.activeArms()) {
-                String table = options.totalsTableFor(database.totalsTable(), arm);
+            for (Arm arm : options.activeArms()) {
+                String table = SqlIdentifiers.requireTableName(options.totalsTableFor(database.totalsTable(), arm));
                 s.execute("CREATE TRIGGER bench_slow BEFORE INSERT ON " + table
                         + " FOR EACH STATEMENT EXECUTE FUNCTION bench_slow_write()");
             }
@@ -79,13 +82,14 @@ final class AbDatabase {
     /** Rows inserted plus rows updated, per arm table (pg_stat_user_tables). */
     static Map<String, Long> tuplesWritten(JobOptions options, DatabaseSettings database) throws SQLException {
         Map<String, Long> tuples = new TreeMap<>();
-        try (Connection c = DatabaseSchema.connect(database); Statement s = c.createStatement()) {
-            for (ArmKind arm : options.activeArms()) {
-                String table = options.totalsTableFor(database.totalsTable(), arm);
-                ResultSet rs = s.executeQuery("SELECT coalesce(sum(n_tup_ins + n_tup_upd), 0) FROM pg_stat_user_tables "
-                        + "WHERE relname = '" + table + "'");
-                rs.next();
-                tuples.put(arm.label(), rs.getLong(1));
+        try (Connection c = DatabaseSchema.connect(database); PreparedStatement s = c.prepareStatement(
+                "SELECT coalesce(sum(n_tup_ins + n_tup_upd), 0) FROM pg_stat_user_tables WHERE relname = ?")) {
+            for (Arm arm : options.activeArms()) {
+                s.setString(1, options.totalsTableFor(database.totalsTable(), arm));
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    tuples.put(arm.label(), rs.getLong(1));
+                }
             }
         }
         return tuples;

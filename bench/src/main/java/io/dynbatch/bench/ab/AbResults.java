@@ -10,16 +10,21 @@ import io.dynbatch.job.source.ClickstreamGenerator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * The A/B benchmark's result files in {@code results/ab/}, which the notebooks read (columns in
  * notebooks/README.md): {@code ab_summary.csv}, {@code ab_intervals.csv}, {@code ab_batches.csv},
- * {@code ab_latency_cdf.csv}, {@code ab_traffic.csv}, the printed table {@code ab_table.txt} and
- * {@code environment.json}. Rows are rendered as they are added.
+ * {@code ab_latency_cdf.csv}, {@code ab_traffic.csv}, the printed table {@code ab_table.txt},
+ * {@code environment.json}, and {@code ab_static_choice.csv}: the cheapest static setting that met the
+ * SLO per scenario and in all of them, against adaptive ({@link StaticChoice}). Rows are rendered as
+ * they are added.
  */
 final class AbResults {
 
@@ -74,10 +79,11 @@ final class AbResults {
     private final StringBuilder cdfCsv = new StringBuilder(CDF.csvHeader());
     private final StringBuilder trafficCsv = new StringBuilder(TRAFFIC.csvHeader());
     private final StringBuilder printed = new StringBuilder();
+    private final List<StaticChoice.Outcome> outcomes = new ArrayList<>();
 
-    /** The printed table of every scenario so far. */
+    /** The printed table of every scenario so far, then the static choice over them. */
     String printed() {
-        return printed.toString();
+        return printed + (outcomes.isEmpty() ? "" : StaticChoice.printed(StaticChoice.choose(outcomes)));
     }
 
     void batch(String scenario, BatchReceipt r) {
@@ -99,7 +105,8 @@ final class AbResults {
         long sloMillis = AbBenchmark.SLO_MILLIS;
         printed.append(String.format("%s (SLO p99 <= %d ms per 10-s interval; PostgreSQL: %,d commits, %,d WAL bytes "
                 + "for all arms)%n", scenario, sloMillis, xactCommits, walBytes));
-        printed.append(String.format("%-13s %9s %9s %12s %9s %9s %9s %9s %10s%n", "arm", "p50 ms", "p99 ms",
+        int width = Math.max(13, summary.arms().keySet().stream().mapToInt(String::length).max().orElse(0));
+        printed.append(String.format("%-" + width + "s %9s %9s %12s %9s %9s %9s %9s %10s%n", "arm", "p50 ms", "p99 ms",
                 "SLO ivls", "tx/1k", "DBms/1k", "cost/1k", "tuples", "recovered"));
         for (Map.Entry<String, ArmStats> e : summary.arms().entrySet()) {
             String arm = e.getKey();
@@ -107,9 +114,11 @@ final class AbResults {
             long[] slo = summary.sloIntervals(arm);
             double txPer1k = s.events == 0 ? 0 : s.transactions * 1000.0 / s.events;
             String recovered = recoveredAt(summary.intervals().get(arm), sloMillis);
-            printed.append(String.format(Locale.ROOT, "%-13s %9d %9d %12s %9.3f %9.2f %9.2f %9d %10s%n", arm,
+            printed.append(String.format(Locale.ROOT, "%-" + width + "s %9d %9d %12s %9.3f %9.2f %9.2f %9d %10s%n", arm,
                     s.latencyPercentileMillis(50), s.latencyPercentileMillis(99), slo[0] + "/" + slo[1], txPer1k,
                     s.dbMillisPer1kEvents(), s.costPer1kEvents(cost), tuples.getOrDefault(arm, 0L), recovered));
+            outcomes.add(new StaticChoice.Outcome(scenario, arm, s.transactions, slo[1], slo[0],
+                    !"never".equals(recovered)));
             summaryCsv.append(SUMMARY.csvLine(new SummaryRow(scenario, arm, s, slo, xactCommits,
                     tuples.getOrDefault(arm, 0L), walBytes)));
             for (double pct : percentiles()) {
@@ -153,22 +162,27 @@ final class AbResults {
     /**
      * Writes the files. {@code environment.json} names the state backend, whether the arms read
      * their own copies of the input ({@code arms_isolated}; false: one shared input chain, so one arm's
-     * backpressure reaches the others), the shards and the commit mode.
+     * backpressure reaches the others), the shards, the commit mode and the run's static grid arms
+     * ({@code static_grid}, labels {@code static_<size>_<delay>}).
      */
-    void write(Path out, String serverVersion, String stateBackend, boolean armsIsolated, String shards, String commit)
-            throws IOException {
+    void write(Path out, String serverVersion, String stateBackend, boolean armsIsolated, String shards, String commit,
+            List<String> staticGrid) throws IOException {
         Files.writeString(out.resolve("ab_summary.csv"), summaryCsv);
         Files.writeString(out.resolve("ab_intervals.csv"), intervalsCsv);
         Files.writeString(out.resolve("ab_batches.csv"), batchesCsv);
         Files.writeString(out.resolve("ab_latency_cdf.csv"), cdfCsv);
         Files.writeString(out.resolve("ab_traffic.csv"), trafficCsv);
-        Files.writeString(out.resolve("ab_table.txt"), printed.toString());
+        Files.writeString(out.resolve("ab_table.txt"), printed());
+        StringBuilder choice = new StringBuilder(StaticChoice.CSV.csvHeader());
+        StaticChoice.choose(outcomes).forEach(r -> choice.append(StaticChoice.CSV.csvLine(r)));
+        Files.writeString(out.resolve("ab_static_choice.csv"), choice);
         Files.writeString(out.resolve("environment.json"), String.format(Locale.ROOT,
                 "{\"machine\": \"%s\", \"cores\": %d, \"java\": \"%s\", \"flink\": \"2.2.1\", \"postgresql\": \"%s\", "
                         + "\"date\": \"%s\", \"synthetic\": false, \"state_backend\": \"%s\", \"arms_isolated\": %b, "
-                        + "\"shards\": %s, \"commit\": \"%s\"}%n",
+                        + "\"shards\": %s, \"commit\": \"%s\", \"static_grid\": [%s]}%n",
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), serverVersion,
-                java.time.Instant.now(), stateBackend, armsIsolated, shards, commit));
+                java.time.Instant.now(), stateBackend, armsIsolated, shards, commit,
+                staticGrid.stream().map(arm -> "\"" + arm + "\"").collect(Collectors.joining(", "))));
     }
 }

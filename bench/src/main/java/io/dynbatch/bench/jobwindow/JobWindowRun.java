@@ -3,6 +3,7 @@ package io.dynbatch.bench.jobwindow;
 import io.dynbatch.bench.throughput.BenchFunctions;
 import io.dynbatch.bench.throughput.ThroughputJob;
 import io.dynbatch.bench.throughput.TriggerVariant;
+import io.dynbatch.job.Arm;
 import io.dynbatch.job.ArmInput;
 import io.dynbatch.job.ArmPipelines;
 import io.dynbatch.job.JobOptions;
@@ -43,7 +44,7 @@ final class JobWindowRun {
                     TriggerVariant.MAX_DELAY.toSeconds() + "s").toArray(new String[0]));
             DatabaseSettings nowhere = new DatabaseSettings("jdbc:postgresql://127.0.0.1:1/none", null, null,
                     "bench_totals");
-            ArmPipelines.build(variant.arm(), ArmInput.of(events, options, shardKeys), options, nowhere, shardKeys,
+            ArmPipelines.build(Arm.named(variant.arm()), ArmInput.of(events, options, shardKeys), options, nowhere, shardKeys,
                             new NoOpConnections())
                     .map(new BenchFunctions.MarkEnd<BatchReceipt>(r -> r.events)).name("mark-end")
                     .sinkTo(new DiscardingSink<>()).name("discard");

@@ -62,7 +62,7 @@ class AbResultsTest {
         }
         Map<String, Long> tuples = Map.of("static", 6L, "adaptive", 3L);
         results.scenario("S1_diurnal", summary, tuples, 42, 123_456);
-        results.write(out, "PostgreSQL test", "rocksdb", true, "4", "group");
+        results.write(out, "PostgreSQL test", "rocksdb", true, "4", "group", List.of("static_5000_1500ms"));
 
         List<String> summaryRows = new ArrayList<>();
         List<String> intervalRows = new ArrayList<>();
@@ -105,7 +105,14 @@ class AbResultsTest {
         assertThat(Files.readString(out.resolve("ab_table.txt"))).isEqualTo(results.printed())
                 .contains("S1_diurnal (SLO p99 <= 2000 ms").contains("adaptive");
         assertThat(Files.readString(out.resolve("environment.json"))).contains("\"postgresql\": \"PostgreSQL test\"",
-                "\"state_backend\": \"rocksdb\"", "\"arms_isolated\": true");
+                "\"state_backend\": \"rocksdb\"", "\"arms_isolated\": true", "\"static_grid\": [\"static_5000_1500ms\"]");
+        // static: one interval missed; adaptive met its one interval
+        assertThat(Files.readAllLines(out.resolve("ab_static_choice.csv"))).containsExactly(
+                "scenario,criterion,cheapest_static_met,static_transactions,adaptive_transactions,adaptive_ratio,"
+                        + "adaptive_met",
+                "S1_diurnal,all_intervals,,,1,,true",
+                "ALL,every_scenario,,,1,,true");
+        assertThat(results.printed()).contains("Cheapest static setting that met the SLO");
         assertThat(cdfRows).hasSize(2 * 104).contains("S1_diurnal,adaptive,99.5,900");
         assertThat(intervalRows).hasSize(3);
     }

@@ -153,6 +153,8 @@ public final class JobOption<T> {
         T value;
         try {
             value = parser.parse(raw);
+        } catch (InvalidValue e) {
+            throw new IllegalArgumentException("--" + name + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("--" + name + " must be " + expected + ", got '" + raw + "'", e);
         }

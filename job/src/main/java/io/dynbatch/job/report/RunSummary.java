@@ -52,13 +52,14 @@ public final class RunSummary {
     /** The A/B table: one line per arm. */
     public String table() {
         StringBuilder sb = new StringBuilder();
-        String header = String.format("%-13s %10s %8s %6s %9s %9s %9s %7s %7s %7s %7s %9s",
+        String arms = "%-" + Math.max(13, totals.keySet().stream().mapToInt(String::length).max().orElse(0)) + "s";
+        String header = String.format(arms + " %10s %8s %6s %9s %9s %9s %7s %7s %7s %7s %9s",
                 "arm", "events", "batches", "tx", "rows", "DBms/1k", "cost/1k", "p50ms", "p95ms", "p99ms", "maxms",
                 "SLO ivls");
         sb.append(header).append('\n').append("-".repeat(header.length())).append('\n');
         totals.forEach((arm, t) -> {
             long[] slo = sloIntervals(arm);
-            sb.append(String.format(Locale.ROOT, "%-13s %10d %8d %6d %9d %9.2f %9.2f %7d %7d %7d %7d %9s%n",
+            sb.append(String.format(Locale.ROOT, arms + " %10d %8d %6d %9d %9.2f %9.2f %7d %7d %7d %7d %9s%n",
                     arm, t.events, t.batches, t.transactions, t.rows, t.dbMillisPer1kEvents(),
                     t.costPer1kEvents(costModel), t.latencyPercentileMillis(50), t.latencyPercentileMillis(95),
                     t.latencyPercentileMillis(99), t.maxLatencyMillis(), slo[0] + "/" + slo[1]));

@@ -1,6 +1,6 @@
 package io.dynbatch.job.source;
 
-import io.dynbatch.job.ArmKind;
+import io.dynbatch.job.Arm;
 import io.dynbatch.job.model.RawClick;
 
 import org.apache.flink.api.connector.source.Source;
@@ -23,7 +23,7 @@ public interface ClickSources {
     Source<RawClick, ?, ?> shared();
 
     /** A new source of {@code arm}'s own input chain (isolated arms). */
-    Source<RawClick, ?, ?> forArm(ArmKind arm);
+    Source<RawClick, ?, ?> forArm(Arm arm);
 
     /**
      * Sources that need nothing per arm (the generator: deterministic, its position checkpointed per
@@ -37,7 +37,7 @@ public interface ClickSources {
             }
 
             @Override
-            public Source<RawClick, ?, ?> forArm(ArmKind arm) {
+            public Source<RawClick, ?, ?> forArm(Arm arm) {
                 return factory.get();
             }
         };
@@ -57,7 +57,7 @@ public interface ClickSources {
             }
 
             @Override
-            public Source<RawClick, ?, ?> forArm(ArmKind arm) {
+            public Source<RawClick, ?, ?> forArm(Arm arm) {
                 if (source instanceof KafkaSource<?>) {
                     throw new IllegalArgumentException("isolated arms need one Kafka source per arm, each with its"
                             + " own consumer group: pass KafkaClickSource.sources(...), not one KafkaSource");

@@ -1,6 +1,6 @@
 package io.dynbatch.job.source;
 
-import io.dynbatch.job.ArmKind;
+import io.dynbatch.job.Arm;
 import io.dynbatch.job.JobOptions;
 import io.dynbatch.job.model.RawClick;
 
@@ -52,7 +52,7 @@ public final class KafkaClickSource {
             }
 
             @Override
-            public KafkaSource<RawClick> forArm(ArmKind arm) {
+            public KafkaSource<RawClick> forArm(Arm arm) {
                 return finish.apply(builder(options, groupFor(options, arm), extra)).build();
             }
         };
@@ -62,7 +62,7 @@ public final class KafkaClickSource {
      * The consumer group {@code arm}'s chain reads in: {@code <kafka-group>-<arm>} when the arms are
      * isolated (each commits its own offsets, so its lag is its own), else {@code --kafka-group}.
      */
-    public static String groupFor(JobOptions options, ArmKind arm) {
+    public static String groupFor(JobOptions options, Arm arm) {
         return options.isolatesArms() ? options.kafkaGroup() + "-" + arm.label() : options.kafkaGroup();
     }
 

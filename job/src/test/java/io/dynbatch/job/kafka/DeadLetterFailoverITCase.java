@@ -1,6 +1,6 @@
 package io.dynbatch.job.kafka;
 
-import io.dynbatch.job.ArmKind;
+import io.dynbatch.job.Arm;
 import io.dynbatch.job.FlinkTestCluster;
 import io.dynbatch.job.PostgresForTests;
 import io.dynbatch.job.sink.DatabaseSettings;
@@ -84,7 +84,7 @@ class DeadLetterFailoverITCase {
                     + "restarts %d%n", bad.count(), deadLettered, replayed, idsUsed - deadLettered, restarts);
             assertThat(rowsByReason).as("one row per bad record, by reason").isEqualTo(bad.expectedByReason());
             assertThat(distinctKeys(c, kafka.deadLetterTable)).as("every row keyed, keys unique").isEqualTo(deadLettered);
-            for (ArmKind arm : List.of(ArmKind.STATIC, ArmKind.ADAPTIVE)) {
+            for (Arm arm : List.of(Arm.STATIC, Arm.ADAPTIVE)) {
                 String table = kafka.options.totalsTableFor(database.totalsTable(), arm);
                 var inDatabase = new TotalsTable(table).readAll(c);
                 assertThat(inDatabase).as(table).containsExactlyInAnyOrderEntriesOf(generator.expectedTotals());

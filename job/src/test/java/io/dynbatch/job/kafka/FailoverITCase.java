@@ -1,6 +1,6 @@
 package io.dynbatch.job.kafka;
 
-import io.dynbatch.job.ArmKind;
+import io.dynbatch.job.Arm;
 import io.dynbatch.job.FlinkTestCluster;
 import io.dynbatch.job.PostgresForTests;
 import io.dynbatch.job.sink.DatabaseSettings;
@@ -57,8 +57,8 @@ class FailoverITCase {
                 "--events", String.valueOf(4_000 + 4_000 * failures), "--duration", (6 + 8 * failures) + "s",
                 "--pages", "80", "--arms", "static,adaptive", "--ab-mode", "shadow");
         DatabaseSettings database = PostgresForTests.freshSettings("failover_totals");
-        String staticTable = kafka.options.totalsTableFor(database.totalsTable(), ArmKind.STATIC);
-        String adaptiveTable = kafka.options.totalsTableFor(database.totalsTable(), ArmKind.ADAPTIVE);
+        String staticTable = kafka.options.totalsTableFor(database.totalsTable(), Arm.STATIC);
+        String adaptiveTable = kafka.options.totalsTableFor(database.totalsTable(), Arm.ADAPTIVE);
         ClickstreamGenerator generator = kafka.generator;
         FlinkRest rest = new FlinkRest(cluster);
 

@@ -1,7 +1,7 @@
 package io.dynbatch.job.kafka;
 
 import io.dynbatch.job.state.SavepointLayoutCheck;
-import io.dynbatch.job.ArmKind;
+import io.dynbatch.job.Arm;
 import io.dynbatch.job.JobOptions;
 import io.dynbatch.job.PostgresForTests;
 import io.dynbatch.job.batch.ShardKeys;
@@ -130,7 +130,7 @@ class GroupCommitRescaleITCase {
         // this version's own savepoints pass the layout check that flink run -s makes
         SavepointLayoutCheck.requireRestorable(savepoint, getClass().getClassLoader());
         // the static arm's own consumer group (isolated arms: <group>-static)
-        long committedOffsets = committedOffsets(kafka.bootstrap, KafkaClickSource.groupFor(kafka.options, ArmKind.STATIC));
+        long committedOffsets = committedOffsets(kafka.bootstrap, KafkaClickSource.groupFor(kafka.options, Arm.STATIC));
         long inTable = PostgresForTests.sumEvents(staticTable);
         System.out.printf("Drained stop: table holds %d events; Kafka offsets committed by the last completed "
                 + "checkpoint: %d%n", inTable, committedOffsets);

@@ -1,6 +1,6 @@
 package io.dynbatch.job.kafka;
 
-import io.dynbatch.job.ArmKind;
+import io.dynbatch.job.Arm;
 import io.dynbatch.job.FlinkTestCluster;
 import io.dynbatch.job.PostgresForTests;
 import io.dynbatch.job.model.DeadLetter;
@@ -58,9 +58,9 @@ class HostileInputITCase {
         HostileInterleaving hostile = new HostileInterleaving(generator.totalEvents(), 2_000, 4, PARTITIONS,
                 kafka.topic, SEED);
         long produced = generator.totalEvents() + hostile.count();
-        List<ArmKind> arms = List.of(ArmKind.STATIC, ArmKind.ADAPTIVE);
+        List<Arm> arms = List.of(Arm.STATIC, Arm.ADAPTIVE);
         try (Connection c = PostgresForTests.connect(); Statement s = c.createStatement()) {
-            for (ArmKind arm : arms) { // a DBA's constraint: each arm's table refuses the poison page
+            for (Arm arm : arms) { // a DBA's constraint: each arm's table refuses the poison page
                 String table = kafka.options.totalsTableFor(database.totalsTable(), arm);
                 new TotalsTable(table).createIfAbsent(c);
                 s.execute("ALTER TABLE " + table + " ADD CONSTRAINT no_poison CHECK (page <> '"
@@ -116,7 +116,7 @@ class HostileInputITCase {
             assertThat(late).as("every late event once").isEqualTo(hostile.lateKeys);
 
             Map<RowKey, Long> truth = hostile.expectedTotals(generator.expectedTotals());
-            for (ArmKind arm : arms) {
+            for (Arm arm : arms) {
                 String table = kafka.options.totalsTableFor(database.totalsTable(), arm);
                 Map<RowKey, Long> inDatabase = new TotalsTable(table).readAll(c);
                 assertThat(inDatabase).as(table).containsExactlyInAnyOrderEntriesOf(truth);

@@ -1,6 +1,6 @@
 package io.dynbatch.job.sink;
 
-import io.dynbatch.job.ArmKind;
+import io.dynbatch.job.Arm;
 import io.dynbatch.job.ArmInput;
 import io.dynbatch.job.ArmPipelines;
 import io.dynbatch.job.FlinkTestCluster;
@@ -73,7 +73,7 @@ class GroupCommitFailoverITCase {
                 .fromSource(new NumberSequenceSource(0, EVENTS - 1), WatermarkStrategy.noWatermarks(), "sequence")
                 .map(new ToEvent()).name("to-click-event");
         ShardKeys shardKeys = new ShardKeys(4, 128);
-        ArmPipelines.build(ArmKind.STATIC, ArmInput.of(events, options, shardKeys), options, database, shardKeys,
+        ArmPipelines.build(Arm.STATIC, ArmInput.of(events, options, shardKeys), options, database, shardKeys,
                 CrashOnFifthUse::new)
                 .sinkTo(new DiscardingSink<>());
         env.execute("group commit failover");
