@@ -32,6 +32,9 @@ final class AbDatabase {
             for (ArmKind arm : options.activeArms()) {
                 s.execute("DROP TABLE IF EXISTS " + options.totalsTableFor(database.totalsTable(), arm));
             }
+            if (options.batchLogTable() != null) { // this run's batches only
+                s.execute("DROP TABLE IF EXISTS " + options.batchLogTable());
+            }
         }
     }
 
