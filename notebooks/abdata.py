@@ -37,6 +37,14 @@ COLUMNS = {
     "ab_traffic.csv": ["scenario", "second", "events"],
 }
 FILES = list(COLUMNS) + ["environment.json"]
+# optional columns of ab_batches.csv, written at its end since the job gives each receipt its flush
+# reason and plan; notebook 07 needs them and falls back to the sample when the results lack them
+REASON_COLUMNS = ["reason", "planned_size", "planned_deadline_ms", "predicted_write_ms"]
+# the trigger's FlushReason labels, in the order the legends list them, and their colours
+REASON_ORDER = ["size", "memory_cap", "latency", "utilisation", "backlog", "max_delay", "end_of_input", "round"]
+REASON_COLORS = {"size": "#1f77b4", "memory_cap": "#17becf", "latency": "#2ca02c", "utilisation": "#ff7f0e",
+                 "backlog": "#d62728", "max_delay": "#9467bd", "end_of_input": "#7f7f7f", "round": "#e377c2",
+                 "": "#bcbd22"}
 
 SCENARIO_ORDER = ["S1_diurnal", "S2_slow_sink", "S3_backlog", "S4_key_skew"]
 ARM_ORDER = ["tumbling_1min", "builtin", "static", "adaptive"]
@@ -141,6 +149,10 @@ class Results:
                     df[c] = _to_bool(df[c], f"{fname}:{c}")
                 else:
                     df[c] = pd.to_numeric(df[c], errors="raise" if c != "target_size" else "coerce")
+            if fname == "ab_batches.csv" and all(c in df.columns for c in REASON_COLUMNS):
+                df["reason"] = df["reason"].fillna("").astype(str).str.strip()
+                for c in REASON_COLUMNS[1:]:
+                    df[c] = pd.to_numeric(df[c], errors="coerce")
             frames[fname] = df
         self.summary = frames["ab_summary.csv"]
         self.intervals = frames["ab_intervals.csv"]
@@ -212,6 +224,28 @@ def load(verbose=True):
     if verbose:
         r.describe()
     return r
+
+
+def has_reasons(results):
+    """Whether the results' ab_batches.csv has the flush reason and plan columns (REASON_COLUMNS)."""
+    return all(c in results.batches.columns for c in REASON_COLUMNS)
+
+
+def load_with_reasons(verbose=True):
+    """The results load() picks if their ab_batches.csv has REASON_COLUMNS, else the synthetic sample
+    (results written before the receipts carried reasons lack them), saying so."""
+    r = load(verbose)
+    if has_reasons(r):
+        return r
+    missing = [c for c in REASON_COLUMNS if c not in r.batches.columns]
+    print(f"NOTE: {r.dir / 'ab_batches.csv'} lacks {missing} (written before the receipts carried flush "
+          f"reasons); using the synthetic sample instead.")
+    s = Results(SAMPLE_DIR, "sample")
+    if verbose:
+        s.describe()
+    if not has_reasons(s):
+        raise ValueError(f"{SAMPLE_DIR / 'ab_batches.csv'} lacks {REASON_COLUMNS}: run make_sample_results.py")
+    return s
 
 
 _saved = []

@@ -93,7 +93,9 @@ def arrivals(sc, rng):
 
 
 def batch_windows(arm, ingest, avail, sc, rng):
-    """yields (first, end, commit_s, write_ms, rows, statements, target) for one shard's batches"""
+    """yields (first, end, commit_s, write_ms, rows, statements, target, why) for one shard's batches;
+    why: (reason, planned deadline in s or None, predicted write ms or None), reason "" when the arm's
+    trigger gives none (tumbling_1min, builtin: Flink's own triggers)"""
     n, i, t = len(ingest), 0, 0.0
     if arm == "tumbling_1min":
         start_minute_s = (T0_MS % 60000) / 1000.0      # window ends at 40 s, 100 s, ...
@@ -109,7 +111,7 @@ def batch_windows(arm, ingest, avail, sc, rng):
             stmts = math.ceil(rows / 1000)
             w = write_ms(rows, stmts, fire, sc, rng)
             t = fire + w / 1000.0
-            yield lo, hi, t, w, rows, stmts, None
+            yield lo, hi, t, w, rows, stmts, None, ("", None, None)
             lo = hi
         return
     rate_est, learned = None, 1.0       # adaptive: arrival rate estimate, learned slowdown factor
@@ -130,11 +132,23 @@ def batch_windows(arm, ingest, avail, sc, rng):
             expect_w = (A_MS + B_MS_PER_ROW * rows_for(max(1, int(rate_est * budget)), rng)) * learned / 1000
             delay = max(0.3, budget - expect_w)
             size = target = int(min(50000, max(200, rate_est * delay * 1.1)))
+            # the label the toy's choice corresponds to (the real job's FlushReason): already past the
+            # SLO on arrival -> backlog; the 0.3 s floor on the wait -> utilisation; else latency
+            deadline_reason = "backlog" if upstream >= SLO_MS / 1000.0 else (
+                "utilisation" if budget - expect_w < 0.3 else "latency")
         j_size = i + size
         t_size = max(first, avail[j_size - 1]) if j_size <= n else math.inf
         flush = min(first + delay, t_size)
+        reason = ""                                           # builtin: Flink's triggers give none
+        if arm == "static":
+            reason = "size" if t_size <= first + delay else "max_delay"
+        elif arm == "adaptive":   # a full batch below the 50,000 cap ends the toy's deadline early, as its reason
+            reason = "size" if t_size <= first + delay and size >= 50000 else deadline_reason
         if math.isinf(flush):
             flush = max(first, avail[-1])                     # end of input
+            reason = "end_of_input" if arm in ("static", "adaptive") else ""
+        why = (reason, first + delay if arm in ("static", "adaptive") else None,
+               expect_w * 1000.0 if arm == "adaptive" else None)
         j = min(j_size, int(np.searchsorted(avail, flush, side="right")))
         j = max(j, i + 1)
         rows = rows_for(j - i, rng)
@@ -143,7 +157,7 @@ def batch_windows(arm, ingest, avail, sc, rng):
             normal = A_MS + B_MS_PER_ROW * rows
             learned = 0.6 * learned + 0.4 * max(1.0, w / normal)
         t = flush + w / 1000.0
-        yield i, j, t, w, rows, 1, target
+        yield i, j, t, w, rows, 1, target, why
         i = j
 
 
@@ -178,7 +192,7 @@ def main():
             lat_all, commits_all, ingest_all = [], [], []
             brows = []
             for shard, (ingest, avail) in enumerate(per_shard):
-                for b, (lo, hi, commit_s, w, rows, stmts, target) in enumerate(
+                for b, (lo, hi, commit_s, w, rows, stmts, target, why) in enumerate(
                         batch_windows(arm, ingest, avail, sc, rng), start=1):
                     commit_ms = start_ms + int(round(commit_s * 1000))
                     ing_ms = start_ms + np.floor(ingest[lo:hi] * 1000).astype(np.int64)
@@ -187,7 +201,10 @@ def main():
                     ingest_all.append(ing_ms)
                     brows.append(dict(shard=shard, batch_id=b, commit_time_ms=commit_ms, events=hi - lo,
                                       rows=rows, statements=stmts, write_ms=w,
-                                      oldest_ingest_ms=int(ing_ms.min()), target_size=target))
+                                      oldest_ingest_ms=int(ing_ms.min()), target_size=target, reason=why[0],
+                                      planned_deadline_ms=None if why[1] is None
+                                      else start_ms + int(round(why[1] * 1000)),
+                                      predicted_write_ms=None if why[2] is None else round(why[2], 2)))
             lat = np.concatenate(lat_all)
             commit = np.concatenate(commits_all)
             ing = np.concatenate(ingest_all)
@@ -195,7 +212,8 @@ def main():
             for r in brows:
                 batches.append([name, arm, r["shard"], f'{arm}-{r["shard"]}-{r["batch_id"]}', r["commit_time_ms"], r["events"],
                                 r["rows"], r["statements"], r["write_ms"], r["oldest_ingest_ms"],
-                                r["target_size"]])
+                                r["target_size"], r["reason"], r["target_size"], r["planned_deadline_ms"],
+                                r["predicted_write_ms"]])
             for p in PERCENTILES:
                 cdf.append([name, arm, p, round(pct(lat, p), 1)])
 
@@ -244,7 +262,8 @@ def main():
                                "transactions", "rows", "db_ms", "db_ms_per_1k", "p50_ms", "p95_ms", "p99_ms",
                                "max_ms", "slo_met"], intervals)
     write("ab_batches.csv", ["scenario", "arm", "shard", "batch_id", "commit_time_ms", "events", "rows",
-                             "statements", "write_ms", "oldest_ingest_ms", "target_size"], batches)
+                             "statements", "write_ms", "oldest_ingest_ms", "target_size", "reason", "planned_size",
+                             "planned_deadline_ms", "predicted_write_ms"], batches)
     write("ab_latency_cdf.csv", ["scenario", "arm", "percentile", "latency_ms"], cdf)
     write("ab_traffic.csv", ["scenario", "second", "events"], traffic)
     env = {"machine": "SYNTHETIC SAMPLE: made by notebooks/make_sample_results.py, not measured",

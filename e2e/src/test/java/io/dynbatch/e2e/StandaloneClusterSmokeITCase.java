@@ -86,7 +86,7 @@ class StandaloneClusterSmokeITCase {
     /** The same metrics in the REST API: ids end with these (after "<operator>." of their vertex). */
     static final List<String> CUSTOM_REST_METRICS = List.of(
             "dynbatch.arm.static.batchSize_p99",
-            "dynbatch.arm.static.reason.time.flushes",
+            "dynbatch.arm.static.reason.max_delay.flushes",
             "dynbatch.arm.static.eventsWritten",
             "dynbatch.arm.static.rowsWritten",
             "dynbatch.arm.static.transactions",
@@ -187,7 +187,7 @@ class StandaloneClusterSmokeITCase {
             Set<String> reasons = tmSamples.stream()
                     .filter(s -> s.name().equals("flink_taskmanager_job_task_operator_dynbatch_arm_reason_flushes"))
                     .map(s -> s.labels().get("reason")).collect(Collectors.toCollection(TreeSet::new));
-            assertThat(reasons).contains("size", "time", "end_of_input");
+            assertThat(reasons).contains("size", "max_delay", "end_of_input");
             Set<String> dynbatchNames = PrometheusText.names(tmSamples).stream().filter(n -> n.contains("_dynbatch_"))
                     .collect(Collectors.toCollection(TreeSet::new));
             System.out.println("Prometheus (TaskManager) dynbatch metrics: " + dynbatchNames);

@@ -167,12 +167,13 @@ public final class ArmPipelines {
                         .withJitter(timers(options, byShard))
                         .withElementCounter(counter)
                         .withMetricsScope(arm.label())
-                        .withFlushTarget(); // the window function takes it into the receipt
+                        .withFlushTarget(); // reason and plan: the window function takes them into the receipt
             case STATIC:
                 return StaticBatchTrigger.<IN, GlobalWindow>of(options.batchSizeOf(arm), options.batchDelayOf(arm))
                         .withJitter(timers(options, byShard))
                         .withElementCounter(counter)
-                        .withMetricsScope(arm.label());
+                        .withMetricsScope(arm.label())
+                        .withFlushTarget(); // the reason and deadline go onto the receipt
             case BUILTIN:
                 return EndOfInputTrigger.of(PurgingTrigger.of(
                         ProcessingTimeoutTrigger.of(CountTrigger.<GlobalWindow>of(options.batchSize()), options.batchDelay())));

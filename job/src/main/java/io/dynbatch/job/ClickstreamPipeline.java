@@ -7,6 +7,7 @@ import io.dynbatch.job.model.RawClick;
 import io.dynbatch.job.parse.RouteLateEvents;
 import io.dynbatch.job.report.AbComparator;
 import io.dynbatch.job.report.CostModel;
+import io.dynbatch.job.sink.BatchLogTable;
 import io.dynbatch.job.sink.DatabaseSettings;
 import io.dynbatch.job.sink.FlushToDatabase;
 import io.dynbatch.job.source.ClickSources;
@@ -38,6 +39,9 @@ import java.util.List;
  * letters are the same: those of the first arm's copy are the job's, the others' are not used.
  */
 public final class ClickstreamPipeline {
+
+    /** Name and uid of the batch log's sink ({@code --batch-log-table}). */
+    public static final String BATCH_LOG_UID = "batch-log-to-db";
 
     private ClickstreamPipeline() {}
 
@@ -98,6 +102,11 @@ public final class ClickstreamPipeline {
         if (isolated) { // where the arms meet, every edge all-to-all: Flink aligns pointwise edges always
             receipts = receipts.rebalance();
             deadLetters = deadLetters.rebalance();
+        }
+        if (options.batchLogTable() != null) { // every receipt, one row each, whatever the caller does with them
+            receipts.sinkTo(new BatchLogTable(options.batchLogTable()).sink(database, options.retryPolicy()))
+                    .name(BATCH_LOG_UID)
+                    .uid(BATCH_LOG_UID);
         }
         sinks.receipts(receipts);
         sinks.deadLetters(deadLetters);

@@ -107,13 +107,14 @@ public final class DynbatchJob {
                 : ClickSources.of(() -> new ClickstreamGeneratorSource(generator));
     }
 
-    /** Creates every arm's totals table, the dead-letter and the A/B report table if absent. */
+    /** Creates every arm's totals table, the dead-letter and the A/B report table (and the batch log) if absent. */
     public static void ensureSchema(JobOptions options, DatabaseSettings database) throws java.sql.SQLException {
         List<String> totals = new ArrayList<>();
         for (Arm arm : options.activeArms()) {
             totals.add(options.totalsTableFor(database.totalsTable(), arm));
         }
-        DatabaseSchema.ensure(database, totals, options.deadLetterTable(), options.reportTable());
+        DatabaseSchema.ensure(database, totals, options.deadLetterTable(), options.reportTable(),
+                options.batchLogTable());
     }
 
     /**

@@ -54,6 +54,12 @@ public final class JobOptionTable {
             "dead-letter table"));
     public static final JobOption<String> REPORT_TABLE = TABLE.add(table("report-table", "ab_report",
             "A/B report table, one row per arm and interval"));
+    /** Empty or absent (the default): no batch log. */
+    public static final JobOption<String> BATCH_LOG_TABLE = TABLE.add(JobOption.of("batch-log-table", "NAME", "",
+            "a table name, [schema.]table of lower-case letters, digits and _, or empty for none",
+            raw -> raw.isEmpty() ? "" : SqlIdentifiers.requireTableName(raw),
+            "batch log: one row per committed shard batch of every arm (why it flushed, what was planned, what it"
+                    + " cost)").withDefaultText("off"));
     public static final JobOption<Integer> PARALLELISM = TABLE.add(integer("parallelism", "N", 2, 1,
             "job parallelism"));
     /**

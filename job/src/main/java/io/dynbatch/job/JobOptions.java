@@ -112,6 +112,11 @@ public final class JobOptions implements Serializable {
     public String table() { return get(TABLE_NAME); }
     public String deadLetterTable() { return get(DEAD_LETTER_TABLE); }
     public String reportTable() { return get(REPORT_TABLE); }
+    /** The batch log table ({@code --batch-log-table}), or {@code null} when there is none (the default). */
+    public String batchLogTable() {
+        String name = get(BATCH_LOG_TABLE);
+        return name == null || name.isEmpty() ? null : name;
+    }
 
     // Parallelism and sharding
     public int parallelism() { return get(PARALLELISM); }

@@ -10,6 +10,7 @@ import io.dynbatch.job.sink.DeadLetterTable;
 import io.dynbatch.job.sink.TotalsTable;
 import io.dynbatch.job.source.ClickstreamGenerator;
 import io.dynbatch.job.source.ClickstreamGeneratorSource;
+import io.dynbatch.triggers.FlushReason;
 
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -24,8 +25,11 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,10 +48,11 @@ class ClickstreamToPostgresITCase {
     void everyArmsTotalsEqualGroundTruthRowForRow(String abMode) throws Exception {
         DatabaseSettings database = PostgresForTests.freshSettings("it_totals");
         String deadLetterTable = PostgresForTests.uniqueName("it_dead");
+        String batchLogTable = PostgresForTests.uniqueName("it_batch_log");
         JobOptions options = JobOptions.fromArgs("--parallelism", "2", "--shards", "4", "--events", "40000",
                 "--duration", "6s", "--bursts", "2", "--pages", "300", "--batch-size", "700", "--batch-delay", "300ms",
                 "--jitter", "50ms", "--dead-letter-table", deadLetterTable, "--slo", "1s",
-                "--arms", "tumbling_1min,builtin,static,adaptive", "--ab-mode", abMode);
+                "--arms", "tumbling_1min,builtin,static,adaptive", "--ab-mode", abMode, "--batch-log-table", batchLogTable);
         DynbatchJob.ensureSchema(options, database);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -88,6 +93,7 @@ class ClickstreamToPostgresITCase {
                         .isEqualTo(expected.values().stream().mapToLong(Long::longValue).sum());
             }
             assertThat(countRows(c, deadLetterTable)).as("dead letters").isZero();
+            assertBatchLogHasOneRowPerReceipt(c, batchLogTable, receipts);
         }
         // group commit: a group's one statement and transaction are on its first receipt, 0 on the others
         assertThat(receipts).allSatisfy(r -> assertThat(r.statements).isBetween(0, 1));
@@ -103,6 +109,60 @@ class ClickstreamToPostgresITCase {
         assertThat(receipts).allSatisfy(r -> assertThat(r.targetSize)
                 .as("%s's planned size", r.arm)
                 .satisfies(t -> assertThat(r.arm.equals("adaptive") ? t >= 1 : t == -1).isTrue()));
+    }
+
+    /**
+     * {@code --batch-log-table}: one row per receipt, keyed by batch id, with the receipt's reason and
+     * plan; the static and adaptive arms say why every batch flushed, Flink's triggers do not.
+     */
+    private static void assertBatchLogHasOneRowPerReceipt(Connection c, String table, List<BatchReceipt> receipts)
+            throws Exception {
+        Map<String, BatchReceipt> byId = new HashMap<>();
+        receipts.forEach(r -> assertThat(byId.put(r.batchId, r)).as("batch id %s", r.batchId).isNull());
+        Set<String> labels = new HashSet<>();
+        for (FlushReason reason : FlushReason.values()) {
+            labels.add(reason.label());
+        }
+        Map<String, Map<String, Integer>> reasonsByArm = new TreeMap<>();
+        int rows = 0;
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT arm, shard, batch_id, events,"
+                + " rows, transactions, write_ms, predicted_write_ms, planned_size, planned_deadline, reason,"
+                + " oldest_ingest, commit_time, p99_ms FROM " + table)) {
+            while (rs.next()) {
+                rows++;
+                BatchReceipt r = byId.get(rs.getString("batch_id"));
+                assertThat(r).as("row %s has a receipt", rs.getString("batch_id")).isNotNull();
+                assertThat(rs.getString("arm")).isEqualTo(r.arm);
+                assertThat(rs.getInt("shard")).isEqualTo(r.shard);
+                assertThat(rs.getLong("events")).isEqualTo(r.events);
+                assertThat(rs.getInt("rows")).isEqualTo(r.rows);
+                assertThat(rs.getInt("transactions")).isEqualTo(r.transactions);
+                assertThat(rs.getLong("write_ms")).isEqualTo(r.writeMillis);
+                assertThat(rs.getTimestamp("commit_time").getTime()).isEqualTo(r.commitTime);
+                assertThat(rs.getTimestamp("oldest_ingest").getTime()).isEqualTo(r.oldestIngest);
+                assertThat(rs.getLong("p99_ms")).isEqualTo(r.decodeLatency().getValueAtPercentile(99));
+                String reason = rs.getString("reason");
+                assertThat(reason).isEqualTo(r.flushReason);
+                reasonsByArm.computeIfAbsent(r.arm, a -> new TreeMap<>()).merge(String.valueOf(reason), 1, Integer::sum);
+                boolean says = r.arm.equals("static") || r.arm.equals("adaptive");
+                assertThat(reason == null).as("%s says why %s flushed", r.arm, r.batchId).isEqualTo(!says);
+                if (says) {
+                    assertThat(labels).contains(reason);
+                    assertThat(rs.getTimestamp("planned_deadline")).as("%s's planned deadline", r.arm).isNotNull();
+                }
+                boolean plans = r.arm.equals("adaptive");
+                rs.getLong("planned_size");
+                assertThat(rs.wasNull()).as("%s's planned size is null", r.arm).isEqualTo(!plans);
+                double predicted = rs.getDouble("predicted_write_ms");
+                assertThat(rs.wasNull()).as("%s's predicted write is null", r.arm).isEqualTo(!plans);
+                if (plans) {
+                    assertThat(rs.getLong("planned_size")).isEqualTo(r.targetSize).isPositive();
+                    assertThat(predicted).isEqualTo(r.predictedWriteMillis);
+                }
+            }
+        }
+        assertThat(rows).as("one batch log row per receipt").isEqualTo(receipts.size());
+        System.out.println("Flush reasons by arm: " + reasonsByArm);
     }
 
     /** The rows whose shard the split mode gives to arm {@code index} of {@code arms}. */

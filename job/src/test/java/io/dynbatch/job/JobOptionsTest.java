@@ -33,7 +33,7 @@ class JobOptionsTest {
             entry("kafka-starting-offsets", "latest"), entry("kafka-properties", "kafka.properties"),
             entry("allowed-lateness", "2min"), entry("jdbc-url", "jdbc:postgresql://db/x"), entry("jdbc-user", "u"),
             entry("jdbc-password-env", "PW"), entry("table", "t"), entry("dead-letter-table", "d"),
-            entry("report-table", "r"), entry("parallelism", "3"), entry("shards", "5"),
+            entry("report-table", "r"), entry("batch-log-table", "bl"), entry("parallelism", "3"), entry("shards", "5"),
             entry("max-parallelism", "256"), entry("events", "7"), entry("duration", "10s"), entry("bursts", "1"),
             entry("lag-swing", "1s"), entry("lag-period", "60s"),
             entry("pages", "9"), entry("hot-share", "0.5"), entry("seed", "7"), entry("start-delay", "1s"),
@@ -274,5 +274,15 @@ class JobOptionsTest {
         for (String line : JobOptions.USAGE.split("\n")) {
             assertThat(line.length()).as(line).isLessThanOrEqualTo(100);
         }
+    }
+
+    @Test
+    void theBatchLogIsOffByDefaultAndItsNameIsAValidatedTableName() {
+        assertThat(JobOptions.fromArgs().batchLogTable()).isNull();
+        assertThat(JobOptions.fromArgs("--batch-log-table", "").batchLogTable()).isNull();
+        assertThat(JobOptions.fromArgs("--batch-log-table", "ops.batch_log").batchLogTable()).isEqualTo("ops.batch_log");
+        assertThatThrownBy(() -> JobOptions.fromArgs("--batch-log-table", "log; DROP TABLE x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--batch-log-table");
+        assertThat(JobOptions.USAGE).contains("--batch-log-table NAME").contains("(default: off)");
     }
 }

@@ -70,4 +70,13 @@ public record ArmResult(
     public long flushCount(FlushReason reason) {
         return flushes.getOrDefault(reason, 0L);
     }
+
+    /** Flushes for any of {@code reasons}. */
+    public long flushCount(java.util.Set<FlushReason> reasons) {
+        long n = 0;
+        for (FlushReason reason : reasons) {
+            n += flushCount(reason);
+        }
+        return n;
+    }
 }

@@ -91,7 +91,7 @@ public record ClairvoyantArm(long maxSize) implements Arm {
             long now = clock.getAsLong();
             long due = deadline(shard, batch, now);
             if (due <= now) {
-                return FlushReason.ADAPTIVE;
+                return FlushReason.LATENCY;
             }
             batch.state().setTimer(due, FlushPlan.Bound.LATENCY);
             return null;

@@ -51,7 +51,7 @@ public record StaticArm(long maxSize, long maxDelayMillis) implements Arm {
 
             @Override
             public FlushReason onTimer(int shard, SimBatch batch) {
-                return FlushReason.TIME;
+                return FlushReason.MAX_DELAY;
             }
 
             @Override

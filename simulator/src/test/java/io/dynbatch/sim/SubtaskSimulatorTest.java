@@ -26,7 +26,7 @@ class SubtaskSimulatorTest {
         // a batch is flushed 500 ms after its first element and committed 50 ms later
         assertThat(r.transactions()).isBetween(60_000L / 550 - 2, 60_000L / 550 + 2);
         assertThat(r.maxMillis()).isBetween(200L + 500 + 50, 200L + 500 + 50 + 60); // + waiting out a write
-        assertThat(r.flushCount(FlushReason.TIME)).isEqualTo(r.transactions());
+        assertThat(r.flushCount(FlushReason.MAX_DELAY)).isEqualTo(r.transactions());
         assertThat(r.meetsSlo()).isTrue();
         assertThat(r.events()).isEqualTo(ArrivalTrace.generate(s).events());
     }
@@ -60,7 +60,7 @@ class SubtaskSimulatorTest {
         assertThat(r.meetsSlo()).isTrue();
         // a cycle is SLO - lag = 1800 ms (the write overlaps with the next batch's arrivals)
         assertThat(r.transactions()).isBetween(60_000L / 1_800 - 1, 60_000L / 1_800 + 2);
-        assertThat(r.flushCount(FlushReason.ADAPTIVE)).isEqualTo(r.transactions() - r.flushCount(FlushReason.END_OF_INPUT));
+        assertThat(r.flushCount(FlushReason.LATENCY)).isEqualTo(r.transactions() - r.flushCount(FlushReason.END_OF_INPUT));
     }
 
     @Test

@@ -51,7 +51,7 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> imp
     private final ValueStateDescriptor<long[]> batchDesc = AdaptiveTriggerState.batchDescriptor();
     private final ValueStateDescriptor<double[]> learningDesc = AdaptiveTriggerState.learningDescriptor();
     private final ValueStateDescriptor<long[]> feedbackDesc = SinkFeedback.descriptor();
-    private final ValueStateDescriptor<Long> targetDesc = FlushTarget.descriptor();
+    private final ValueStateDescriptor<FlushTarget> targetDesc = FlushTarget.descriptor();
 
     private transient AdaptivePolicy policy;
     private transient FlushDecider decider;
@@ -100,7 +100,11 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> imp
                 Objects.requireNonNull(counter, "counter"));
     }
 
-    /** A copy that leaves each fired batch's planned size for the window function's {@link #feedback()}. */
+    /**
+     * A copy that leaves, for each batch it fires, why and what it had planned (reason, planned size,
+     * planned deadline, predicted write time: a {@link FlushTarget}) for the window function's {@link
+     * #feedback()}.
+     */
     public AdaptiveBatchTrigger<T, W> withFlushTarget() {
         return new AdaptiveBatchTrigger<>(config, jitter, weigher, metricsScope, true, counter);
     }
@@ -129,7 +133,7 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> imp
                 return TriggerResult.CONTINUE;
             }
             KeyLearning learning = state.readLearning(ctx.getPartitionedState(learningDesc));
-            return flush(decider.atSizeCap(learning, now), window, ctx);
+            return flush(decider.atSizeCap(learning, batch, now), window, ctx);
         }
         KeyLearning learning = state.readLearning(ctx.getPartitionedState(learningDesc));
         if (starts) {
@@ -140,7 +144,7 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> imp
         FlushDecision decision = decider.afterAdd(learning, batch, n, ingest, load,
                 deadline -> jitter.timerAt(deadline, offset, now), now);
         metrics.planned(decision.plan(), now, learning, load);
-        state.planned(now, decision.plan().expectedSize());
+        state.planned(now, decision.plan());
         if (decision.flushes()) {
             return flush(decision, window, ctx);
         }
@@ -181,6 +185,23 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> imp
         if (state.readBatch(ctx.getPartitionedState(batchDesc)).isEmpty()) {
             return TriggerResult.CONTINUE;
         }
+        return flushRequested(reason, window, ctx);
+    }
+
+    /** As {@link #flushNow}, for the reason of the key's own timer if it is due by {@code roundMillis}. */
+    @Override
+    public TriggerResult flushInRound(long roundMillis, W window, TriggerContext ctx) throws Exception {
+        begin(ctx);
+        PendingBatch batch = state.readBatch(ctx.getPartitionedState(batchDesc));
+        if (batch.isEmpty()) {
+            return TriggerResult.CONTINUE;
+        }
+        boolean due = batch.hasTimer() && batch.timerMillis() <= roundMillis;
+        return flushRequested(due ? FlushReason.atDeadline(batch.timerBound()) : FlushReason.ROUND, window, ctx);
+    }
+
+    /** Flushes the batch read last, which is not empty, on request. */
+    private TriggerResult flushRequested(FlushReason reason, W window, TriggerContext ctx) throws Exception {
         if (state.deferredArrivals() > 0) { // recorded in the learned state
             state.readLearning(ctx.getPartitionedState(learningDesc));
             state.writeLearning();
@@ -206,13 +227,14 @@ public class AdaptiveBatchTrigger<T, W extends Window> extends Trigger<T, W> imp
         deleteTimers(batch, window, ctx);
         state.clearBatch();
         if (leavesTarget) {
-            FlushTarget.leave(ctx.getPartitionedState(targetDesc), state.plannedSize());
+            FlushTarget.leave(ctx.getPartitionedState(targetDesc), new FlushTarget(reason, state.plannedSize(),
+                    state.plannedDeadline(), state.predictedWriteMillis()));
         }
         metrics.recordFlush(reason, batch.count());
         return TriggerResult.FIRE_AND_PURGE;
     }
 
-    /** Removes the batch, both timers, the learned state, unconsumed feedback and an untaken planned size. */
+    /** Removes the batch, both timers, the learned state, unconsumed feedback and an untaken flush target. */
     @Override
     public void clear(W window, TriggerContext ctx) throws Exception {
         PendingBatch batch = new PendingBatch();

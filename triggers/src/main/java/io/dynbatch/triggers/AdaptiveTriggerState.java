@@ -1,6 +1,7 @@
 package io.dynbatch.triggers;
 
 import io.dynbatch.triggers.policy.AdaptivePolicy;
+import io.dynbatch.triggers.policy.FlushPlan;
 import io.dynbatch.triggers.policy.KeyLearning;
 import io.dynbatch.triggers.policy.PendingBatch;
 
@@ -19,9 +20,11 @@ import java.io.IOException;
  * <ul>
  *   <li>{@value #BATCH_STATE} ({@code long[]}, {@link LongPrimitiveArraySerializer}): the {@link
  *       PendingBatch} ({@link PendingBatch#STATE_SIZE} longs), then {@link #plannedAt()}, {@link
- *       #deferredArrivals()} and {@link #plannedSize()}. The shorter arrays of earlier layouts are
+ *       #deferredArrivals()}, {@link #plannedSize()}, {@link #plannedDeadline()} and {@link
+ *       #predictedWriteMillis()} (the double's bits). The shorter arrays of earlier layouts are
  *       read too: {@code STATE_SIZE} longs as "not planned yet, nothing deferred, no planned size",
- *       {@code STATE_SIZE + 2} as "no planned size"; they are rewritten in the full layout.
+ *       {@code STATE_SIZE + 2} as "no planned size", {@code STATE_SIZE + 3} as "no planned deadline
+ *       nor predicted write"; they are rewritten in the full layout.
  *   <li>{@value #LEARNING_STATE} ({@code double[]}, {@link DoublePrimitiveArraySerializer}): the
  *       {@link KeyLearning} ({@link KeyLearning#toArray()}).
  * </ul>
@@ -45,7 +48,9 @@ final class AdaptiveTriggerState {
     private static final int PLANNED_AT = PendingBatch.STATE_SIZE;
     private static final int DEFERRED = PLANNED_AT + 1;
     private static final int PLANNED_SIZE = PLANNED_AT + 2;
-    private static final int BATCH_LONGS = PLANNED_AT + 3;
+    private static final int PLANNED_DEADLINE = PLANNED_AT + 3;
+    private static final int PREDICTED_WRITE = PLANNED_AT + 4;
+    private static final int BATCH_LONGS = PLANNED_AT + 5;
 
     /** Slots of the learned-state cache (a power of two); a few keys per subtask is the norm. */
     private static final int CACHE_SLOTS = 64;
@@ -60,6 +65,8 @@ final class AdaptiveTriggerState {
     private long plannedAt;
     private long deferred;
     private long plannedSize;
+    private long plannedDeadline;
+    private double predictedWrite;
 
     private ValueState<double[]> learningState;
     private double[] storedLearning;
@@ -87,7 +94,10 @@ final class AdaptiveTriggerState {
         deferred = planned ? storedBatch[DEFERRED] : 0;
         plannedSize = storedBatch != null && storedBatch.length > PLANNED_SIZE
                 ? storedBatch[PLANNED_SIZE]
-                : FlushTarget.NONE;
+                : FlushTarget.NO_VALUE;
+        boolean full = storedBatch != null && storedBatch.length > PREDICTED_WRITE;
+        plannedDeadline = full ? storedBatch[PLANNED_DEADLINE] : FlushTarget.NO_VALUE;
+        predictedWrite = full ? Double.longBitsToDouble(storedBatch[PREDICTED_WRITE]) : Double.NaN;
         return batch;
     }
 
@@ -106,9 +116,19 @@ final class AdaptiveTriggerState {
         return deferred;
     }
 
-    /** The size the last plan expected the batch to reach, or {@link FlushTarget#NONE}. */
+    /** The size the last plan expected the batch to reach, or {@link FlushTarget#NO_VALUE}. */
     long plannedSize() {
         return plannedSize;
+    }
+
+    /** The last plan's deadline (processing time), or {@link FlushTarget#NO_VALUE}. */
+    long plannedDeadline() {
+        return plannedDeadline;
+    }
+
+    /** The last plan's predicted write time of a batch of {@link #plannedSize()}, or NaN. */
+    double predictedWriteMillis() {
+        return predictedWrite;
     }
 
     /** Counts {@code n} more events as added without a plan (see {@link #deferredArrivals()}). */
@@ -116,11 +136,13 @@ final class AdaptiveTriggerState {
         deferred += n;
     }
 
-    /** Records a plan made at {@code nowMillis} expecting {@code size}; the deferred arrivals are in it. */
-    void planned(long nowMillis, long size) {
+    /** Records {@code plan}, made at {@code nowMillis}; the deferred arrivals are in it. */
+    void planned(long nowMillis, FlushPlan plan) {
         plannedAt = nowMillis;
         deferred = 0;
-        plannedSize = size;
+        plannedSize = plan.expectedSize();
+        plannedDeadline = plan.deadlineMillis();
+        predictedWrite = plan.predictedWriteMillis();
     }
 
     /** Stores the batch and its plan bookkeeping. */
@@ -130,6 +152,8 @@ final class AdaptiveTriggerState {
         out[PLANNED_AT] = plannedAt;
         out[DEFERRED] = deferred;
         out[PLANNED_SIZE] = plannedSize;
+        out[PLANNED_DEADLINE] = plannedDeadline;
+        out[PREDICTED_WRITE] = Double.doubleToRawLongBits(predictedWrite);
         batchState.update(out);
         storedBatch = out;
     }

@@ -13,15 +13,16 @@ import java.time.Duration;
  * two cannot disagree. While emitting a fired batch the window function calls
  *
  * <pre>{@code
- * long target = feedback.takeTarget(context.windowState()); // FlushTarget.NONE (-1) if none
+ * FlushTarget target = feedback.takeTarget(context.windowState()); // FlushTarget.NONE if none
  * // ... write and commit the batch ...
  * feedback.record(context.windowState(), batchEvents, writeTime);
  * }</pre>
  *
- * <p>{@link #takeTarget} removes the size the trigger planned for the batch ({@link FlushTarget}),
- * left only by a trigger built {@link AdaptiveBatchTrigger#withFlushTarget()}; {@link #record}
- * reports what the write cost ({@link SinkFeedback}), which the adaptive trigger learns from. For
- * any other trigger the handle is {@link #NONE}: it touches no state, and {@code takeTarget} returns
+ * <p>{@link #takeTarget} removes why the trigger fired the batch and what it planned for it ({@link
+ * FlushTarget}), left only by a trigger built {@code withFlushTarget()} (adaptive: reason, planned
+ * size, deadline and predicted write time; static: reason and deadline); {@link #record} reports
+ * what the write cost ({@link SinkFeedback}), which only the adaptive trigger learns from. For any
+ * other trigger the handle is {@link #NONE}: it touches no state, and {@code takeTarget} returns
  * {@link FlushTarget#NONE}. Serializable, so a window function keeps it as a field.
  */
 public final class BatchFeedback implements Serializable {
@@ -40,23 +41,31 @@ public final class BatchFeedback implements Serializable {
     }
 
     /**
-     * The handle of {@code trigger}: its own if it is an {@link AdaptiveBatchTrigger} (also inside a
-     * {@link CommitRoundTrigger}), else {@link #NONE}.
+     * The handle of {@code trigger}: its own if it is an {@link AdaptiveBatchTrigger} or a {@link
+     * StaticBatchTrigger} (also inside a {@link CommitRoundTrigger}), else {@link #NONE}.
      */
     public static BatchFeedback of(Trigger<?, ?> trigger) {
         if (trigger instanceof CommitRoundTrigger<?, ?> rounds) {
             return of(rounds.inner());
         }
-        return trigger instanceof AdaptiveBatchTrigger<?, ?> adaptive ? adaptive.feedback() : NONE;
+        if (trigger instanceof AdaptiveBatchTrigger<?, ?> adaptive) {
+            return adaptive.feedback();
+        }
+        return trigger instanceof StaticBatchTrigger<?, ?> fixed ? fixed.feedback() : NONE;
+    }
+
+    /** Whether the trigger leaves a {@link FlushTarget} for every batch it fires. */
+    public boolean leavesTarget() {
+        return leavesTarget;
     }
 
     /**
-     * Removes and returns the size the trigger planned for the batch being fired, or {@link
-     * FlushTarget#NONE}.
+     * Removes and returns why the trigger fired the batch being fired and what it planned for it,
+     * or {@link FlushTarget#NONE}.
      *
      * @param windowState {@code ProcessWindowFunction.Context#windowState()} of the fired window
      */
-    public long takeTarget(KeyedStateStore windowState) throws IOException {
+    public FlushTarget takeTarget(KeyedStateStore windowState) throws IOException {
         return leavesTarget ? FlushTarget.take(windowState) : FlushTarget.NONE;
     }
 

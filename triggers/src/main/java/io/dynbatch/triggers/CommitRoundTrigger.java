@@ -10,8 +10,9 @@ import java.util.Objects;
 /**
  * Adds commit rounds to a batching trigger, for a committer that writes what the keys of one
  * operator subtask fire together in one transaction: when some key's own flush timer comes due,
- * every key of the subtask with a pending batch flushes with it (those not due with reason {@link
- * FlushReason#ROUND}). So the subtask's keys share one cycle, set by the key whose batch is due
+ * every key of the subtask with a pending batch flushes with it: the due keys for their own reason
+ * (as their own timers would), the others with reason {@link FlushReason#ROUND} ({@link
+ * FlushOnRequest#flushInRound}). So the subtask's keys share one cycle, set by the key whose batch is due
  * first, instead of each keeping its own: the transactions per subtask do not grow with the number
  * of keys (shards) it holds. A batch never waits longer than its own trigger lets it; it may flush
  * earlier. Flushes at other times (on size, at end of input) are the key's alone.
@@ -91,7 +92,7 @@ public final class CommitRoundTrigger<T, W extends Window> extends Trigger<T, W>
             return ended(inner.onProcessingTime(time, window, watching(ctx)), ctx, now);
         }
         if (rounds().isRound(time + 1)) { // CONTINUE if the tick was left from a flushed batch
-            return ended(flushOnRequest.flushNow(FlushReason.ROUND, window, watching(ctx)), ctx, now);
+            return ended(flushOnRequest.flushInRound(time + 1, window, watching(ctx)), ctx, now);
         }
         if (flushOnRequest.hasPending(window, ctx)) {
             ctx.registerProcessingTimeTimer(nextTick(now));

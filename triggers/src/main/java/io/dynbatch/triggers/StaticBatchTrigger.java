@@ -17,7 +17,7 @@ import java.util.Objects;
  * <ol>
  *   <li><b>size</b>: the batch holds {@code maxSize} events (fired on the element that reaches
  *       it; an element is one event unless an {@link ElementCounter} says otherwise);
- *   <li><b>time</b>: {@code maxDelay} minus the key's jitter has passed, in processing time, since
+ *   <li><b>max delay</b>: {@code maxDelay} minus the key's jitter has passed, in processing time, since
  *       the batch's <em>first</em> element arrived (one timer per batch, not a periodic ticker);
  *   <li><b>end of input</b>: the watermark reaches {@code window.maxTimestamp()} (for a {@code
  *       GlobalWindow} that is the final watermark of a bounded input, where processing-time timers
@@ -51,21 +51,24 @@ public class StaticBatchTrigger<T, W extends Window> extends Trigger<T, W> imple
     private final KeyJitter<T> jitter;
     private final String metricsScope;
     private final ElementCounter<T> counter;
+    private final boolean leavesTarget;
 
     /** A value, not a reducing state: one read and one write per element (a reducing add plus a get is three on RocksDB). */
     private final ValueStateDescriptor<Long> countDesc = new ValueStateDescriptor<>("batch-count", LongSerializer.INSTANCE);
     private final ValueStateDescriptor<Long> deadlineDesc =
             new ValueStateDescriptor<>("batch-deadline", LongSerializer.INSTANCE);
+    private final ValueStateDescriptor<FlushTarget> targetDesc = FlushTarget.descriptor();
 
     private transient BatchTriggerMetrics metrics;
 
     private StaticBatchTrigger(long maxSize, long maxDelayMillis, KeyJitter<T> jitter, String metricsScope,
-            ElementCounter<T> counter) {
+            ElementCounter<T> counter, boolean leavesTarget) {
         this.maxSize = maxSize;
         this.maxDelayMillis = maxDelayMillis;
         this.jitter = jitter;
         this.metricsScope = metricsScope;
         this.counter = counter;
+        this.leavesTarget = leavesTarget;
     }
 
     /**
@@ -77,7 +80,7 @@ public class StaticBatchTrigger<T, W extends Window> extends Trigger<T, W> imple
     public static <T, W extends Window> StaticBatchTrigger<T, W> of(long maxSize, Duration maxDelay) {
         return new StaticBatchTrigger<>(
                 requirePositiveSize(maxSize), requireDelay(maxDelay), KeyJitter.none(), BatchTriggerMetrics.DEFAULT_SCOPE,
-                ElementCounter.one());
+                ElementCounter.one(), false);
     }
 
     /**
@@ -88,13 +91,13 @@ public class StaticBatchTrigger<T, W extends Window> extends Trigger<T, W> imple
      */
     public StaticBatchTrigger<T, W> withJitter(KeyJitter<T> jitter) {
         Objects.requireNonNull(jitter, "jitter").requireAtMost(maxDelayMillis);
-        return new StaticBatchTrigger<>(maxSize, maxDelayMillis, jitter, metricsScope, counter);
+        return new StaticBatchTrigger<>(maxSize, maxDelayMillis, jitter, metricsScope, counter, leavesTarget);
     }
 
     /** A copy of this trigger that reports its metrics in scope {@code scope} ({@link BatchTriggerMetrics}). */
     public StaticBatchTrigger<T, W> withMetricsScope(String scope) {
         return new StaticBatchTrigger<>(maxSize, maxDelayMillis, jitter, BatchTriggerMetrics.requireScope(scope),
-                counter);
+                counter, leavesTarget);
     }
 
     /**
@@ -104,7 +107,22 @@ public class StaticBatchTrigger<T, W extends Window> extends Trigger<T, W> imple
      */
     public StaticBatchTrigger<T, W> withElementCounter(ElementCounter<T> counter) {
         return new StaticBatchTrigger<>(maxSize, maxDelayMillis, jitter, metricsScope,
-                Objects.requireNonNull(counter, "counter"));
+                Objects.requireNonNull(counter, "counter"), leavesTarget);
+    }
+
+    /**
+     * A copy that leaves, for each batch it fires, why ({@link FlushReason#SIZE}, {@link
+     * FlushReason#MAX_DELAY}, {@link FlushReason#END_OF_INPUT}, or the reason it was asked to flush
+     * for) and the deadline its timer had, as a {@link FlushTarget} for the window function's {@link
+     * #feedback()}. It plans no size.
+     */
+    public StaticBatchTrigger<T, W> withFlushTarget() {
+        return new StaticBatchTrigger<>(maxSize, maxDelayMillis, jitter, metricsScope, counter, true);
+    }
+
+    /** The handle through which the window function takes the flush targets: {@link BatchFeedback#NONE} without. */
+    public BatchFeedback feedback() {
+        return leavesTarget ? new BatchFeedback(false, true) : BatchFeedback.NONE;
     }
 
     static long requirePositiveSize(long maxSize) {
@@ -151,7 +169,7 @@ public class StaticBatchTrigger<T, W extends Window> extends Trigger<T, W> imple
         if (deadline == null || deadline != time) {
             return TriggerResult.CONTINUE;
         }
-        return flush(FlushReason.TIME, pendingCount(ctx), window, ctx);
+        return flush(FlushReason.MAX_DELAY, pendingCount(ctx), window, ctx);
     }
 
     @Override
@@ -162,6 +180,14 @@ public class StaticBatchTrigger<T, W extends Window> extends Trigger<T, W> imple
     @Override
     public TriggerResult flushNow(FlushReason reason, W window, TriggerContext ctx) throws Exception {
         return flush(reason, pendingCount(ctx), window, ctx);
+    }
+
+    /** As {@link #flushNow}, for {@link FlushReason#MAX_DELAY} if the batch's deadline is by {@code roundMillis}. */
+    @Override
+    public TriggerResult flushInRound(long roundMillis, W window, TriggerContext ctx) throws Exception {
+        Long deadline = ctx.getPartitionedState(deadlineDesc).value();
+        boolean due = deadline != null && deadline <= roundMillis;
+        return flush(due ? FlushReason.MAX_DELAY : FlushReason.ROUND, pendingCount(ctx), window, ctx);
     }
 
     @Override
@@ -175,17 +201,29 @@ public class StaticBatchTrigger<T, W extends Window> extends Trigger<T, W> imple
     }
 
     private TriggerResult flush(FlushReason reason, long size, W window, TriggerContext ctx) throws Exception {
-        clear(window, ctx);
+        Long deadline = clearBatch(window, ctx);
         if (size == 0) {
             return TriggerResult.CONTINUE;
         }
         metrics(ctx).recordFlush(reason, size);
+        if (leavesTarget) {
+            FlushTarget.leave(ctx.getPartitionedState(targetDesc), new FlushTarget(reason, FlushTarget.NO_VALUE,
+                    deadline == null ? FlushTarget.NO_VALUE : deadline, Double.NaN));
+        }
         return TriggerResult.FIRE_AND_PURGE;
     }
 
-    /** Removes the count, the deadline and both timers of the window's batch. */
+    /** Removes the count, the deadline and both timers of the window's batch, and an untaken flush target. */
     @Override
     public void clear(W window, TriggerContext ctx) throws Exception {
+        clearBatch(window, ctx);
+        if (leavesTarget) {
+            ctx.getPartitionedState(targetDesc).clear();
+        }
+    }
+
+    /** Removes the count, the deadline and both timers of the window's batch; returns the deadline it had. */
+    private Long clearBatch(W window, TriggerContext ctx) throws Exception {
         ValueState<Long> deadline = ctx.getPartitionedState(deadlineDesc);
         Long due = deadline.value();
         if (due != null) {
@@ -194,6 +232,7 @@ public class StaticBatchTrigger<T, W extends Window> extends Trigger<T, W> imple
             deadline.clear();
         }
         ctx.getPartitionedState(countDesc).clear();
+        return due;
     }
 
     private BatchTriggerMetrics metrics(TriggerContext ctx) {
@@ -223,6 +262,7 @@ public class StaticBatchTrigger<T, W extends Window> extends Trigger<T, W> imple
 
     @Override
     public String toString() {
-        return "StaticBatchTrigger(maxSize=" + maxSize + ", maxDelay=" + maxDelayMillis + "ms, jitter=" + jitter + ")";
+        return "StaticBatchTrigger(maxSize=" + maxSize + ", maxDelay=" + maxDelayMillis + "ms, jitter=" + jitter
+                + (leavesTarget ? ", flushTarget" : "") + ")";
     }
 }

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link AdaptiveBatchTrigger#withFlushTarget()}: on every path that fires a batch, the size left for
- * the window function ({@link FlushTarget}) is the one the batch's last plan expected.
+ * {@link AdaptiveBatchTrigger#withFlushTarget()}: on every path that fires a batch, the target left for
+ * the window function ({@link FlushTarget}) holds why it fired and the size, deadline and write time
+ * the batch's last plan expected.
  */
 class AdaptiveBatchTriggerFlushTargetTest {
 
@@ -28,6 +29,16 @@ class AdaptiveBatchTriggerFlushTargetTest {
         long plannedSize() throws Exception {
             return batchState()[PLANNED_SIZE_SLOT];
         }
+
+        /** The deadline the last plan set, as stored in the pending batch's state. */
+        long plannedDeadline() throws Exception {
+            return batchState()[PLANNED_SIZE_SLOT + 1];
+        }
+
+        /** The write time the last plan predicted, as stored in the pending batch's state. */
+        double predictedWrite() throws Exception {
+            return Double.longBitsToDouble(batchState()[PLANNED_SIZE_SLOT + 2]);
+        }
     }
 
     private static AdaptiveBatchTrigger<String, GlobalWindow> trigger(long maxSize) {
@@ -43,11 +54,15 @@ class AdaptiveBatchTriggerFlushTargetTest {
             h.add(START + i * 10L);
         }
         long planned = h.plannedSize();
+        long deadline = h.plannedDeadline();
+        double predicted = h.predictedWrite();
         assertThat(planned).isGreaterThan(20);
+        assertThat(deadline).isGreaterThan(START + 190);
+        assertThat(predicted).isPositive();
         assertThat(h.flushTarget()).isNull();
 
         assertThat(h.advanceProcessingTime(START + 10_000)).hasSize(1);
-        assertThat(h.flushTarget()).isEqualTo(planned);
+        assertThat(h.flushTarget()).isEqualTo(new FlushTarget(FlushReason.LATENCY, planned, deadline, predicted));
     }
 
     @Test
@@ -59,15 +74,19 @@ class AdaptiveBatchTriggerFlushTargetTest {
         planned.add(START + 1);
         planned.advanceProcessingTime(START + 2);
         assertThat(planned.add(START + 2)).isEqualTo(TriggerResult.FIRE_AND_PURGE);
-        assertThat(planned.flushTarget()).isEqualTo(3);
+        assertThat(planned.flushTarget().plannedSize()).isEqualTo(3);
+        assertThat(planned.flushTarget().reason()).isEqualTo(FlushReason.SIZE);
 
         // quiet path: elements of the plan's millisecond are only counted; the stored plan stands
         Harness quiet = new Harness(trigger(3));
         quiet.add(START);
         quiet.add(START);
         long stored = quiet.plannedSize();
+        long storedDeadline = quiet.plannedDeadline();
         assertThat(quiet.add(START)).isEqualTo(TriggerResult.FIRE_AND_PURGE);
-        assertThat(quiet.flushTarget()).isEqualTo(stored);
+        assertThat(quiet.flushTarget().plannedSize()).isEqualTo(stored);
+        assertThat(quiet.flushTarget().plannedDeadlineMillis()).isEqualTo(storedDeadline);
+        assertThat(quiet.flushTarget().reason()).isEqualTo(FlushReason.SIZE);
     }
 
     @Test
@@ -76,7 +95,9 @@ class AdaptiveBatchTriggerFlushTargetTest {
         h.add(START);
         long planned = h.plannedSize();
         assertThat(h.advanceWatermark(Long.MAX_VALUE)).hasSize(1);
-        assertThat(h.flushTarget()).isEqualTo(planned);
+        assertThat(h.flushTarget().plannedSize()).isEqualTo(planned);
+        assertThat(h.flushTarget().reason()).isEqualTo(FlushReason.END_OF_INPUT);
+        assertThat(h.flushTarget().predictedWriteMillis()).isPositive();
     }
 
     @Test

@@ -206,7 +206,7 @@ class AdaptiveBatchTriggerOperatorTest {
         @Override
         public void process(String key, Context context, Iterable<String> elements, Collector<Long> out)
                 throws Exception {
-            out.collect(feedback.takeTarget(context.windowState()));
+            out.collect(feedback.takeTarget(context.windowState()).plannedSize());
         }
     }
 

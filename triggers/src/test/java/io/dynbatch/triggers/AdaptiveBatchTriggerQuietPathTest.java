@@ -49,7 +49,7 @@ class AdaptiveBatchTriggerQuietPathTest {
         }
         // only the first element was planned: 4 arrivals are deferred in the batch state
         long[] batch = h.batchState();
-        assertThat(batch).hasSize(PendingBatch.STATE_SIZE + 3);
+        assertThat(batch).hasSize(PendingBatch.STATE_SIZE + 5);
         assertThat(batch[0]).isEqualTo(5);
         assertThat(batch[PendingBatch.STATE_SIZE]).isEqualTo(START);
         assertThat(batch[PendingBatch.STATE_SIZE + 1]).isEqualTo(4);
@@ -89,7 +89,7 @@ class AdaptiveBatchTriggerQuietPathTest {
         assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
         assertThat(h.advanceProcessingTime(START + 27)).isEmpty();
         assertThat(h.advanceProcessingTime(START + 30, WINDOW)).isEqualTo(TriggerResult.FIRE_AND_PURGE);
-        assertThat(trigger.metricsOrNull().flushCount(FlushReason.ADAPTIVE)).isEqualTo(1);
+        assertThat(trigger.metricsOrNull().flushCount(FlushReason.UTILISATION)).isEqualTo(1);
     }
 
     @Test
@@ -136,7 +136,7 @@ class AdaptiveBatchTriggerQuietPathTest {
         h.storeBatchState(old);
 
         assertThat(h.add(START)).isEqualTo(TriggerResult.CONTINUE); // planned again, not trusted as quiet
-        assertThat(h.batchState()).hasSize(PendingBatch.STATE_SIZE + 3);
+        assertThat(h.batchState()).hasSize(PendingBatch.STATE_SIZE + 5);
         assertThat(h.batchState()[0]).isEqualTo(2);
         assertThat(h.add(START)).isEqualTo(TriggerResult.FIRE_AND_PURGE);
         assertThat(h.numProcessingTimeTimers()).isZero();
@@ -153,9 +153,9 @@ class AdaptiveBatchTriggerQuietPathTest {
         h.storeBatchState(old);
 
         assertThat(h.add(START)).isEqualTo(TriggerResult.CONTINUE); // still quiet: planned in this ms
-        assertThat(h.batchState()).hasSize(PendingBatch.STATE_SIZE + 3);
+        assertThat(h.batchState()).hasSize(PendingBatch.STATE_SIZE + 5);
         assertThat(h.batchState()[PendingBatch.STATE_SIZE + 1]).as("deferred").isEqualTo(2);
-        assertThat(h.batchState()[PendingBatch.STATE_SIZE + 2]).as("no planned size").isEqualTo(FlushTarget.NONE);
+        assertThat(h.batchState()[PendingBatch.STATE_SIZE + 2]).as("no planned size").isEqualTo(FlushTarget.NO_VALUE);
         assertThat(h.add(START)).isEqualTo(TriggerResult.FIRE_AND_PURGE);
     }
 }

@@ -76,7 +76,7 @@ class AdaptiveBatchTriggerTest {
         assertThat(h.advanceProcessingTime(FRESH_DUE, WINDOW)).isEqualTo(TriggerResult.FIRE_AND_PURGE);
 
         assertNoBatchLeft(h);
-        assertThat(trigger.metricsOrNull().flushCount(FlushReason.ADAPTIVE)).isEqualTo(1);
+        assertThat(trigger.metricsOrNull().flushCount(FlushReason.LATENCY)).isEqualTo(1);
     }
 
     @Test
@@ -116,7 +116,7 @@ class AdaptiveBatchTriggerTest {
         // an element ingested 1.5 s before the batch started: its budget ran out at START + 380
         assertThat(h.add("b", START - 1_500)).isEqualTo(TriggerResult.FIRE_AND_PURGE);
         assertNoBatchLeft(h);
-        assertThat(trigger.metricsOrNull().flushCount(FlushReason.ADAPTIVE)).isEqualTo(1);
+        assertThat(trigger.metricsOrNull().flushCount(FlushReason.LATENCY)).isEqualTo(1);
     }
 
     @Test
@@ -153,7 +153,7 @@ class AdaptiveBatchTriggerTest {
         Harness h = new Harness(trigger);
         assertThat(h.add("a", START)).isEqualTo(TriggerResult.CONTINUE);
         assertThat(h.add("b", START)).isEqualTo(TriggerResult.FIRE_AND_PURGE); // 800 bytes, no room for 400 more
-        assertThat(trigger.metricsOrNull().flushCount(FlushReason.SIZE)).isEqualTo(1);
+        assertThat(trigger.metricsOrNull().flushCount(FlushReason.MEMORY_CAP)).isEqualTo(1);
     }
 
     @Test
@@ -167,7 +167,7 @@ class AdaptiveBatchTriggerTest {
         assertThat(h.advanceProcessingTime(START + 499)).isEmpty();
         assertThat(h.advanceProcessingTime(START + 500, WINDOW)).isEqualTo(TriggerResult.FIRE_AND_PURGE);
         assertNoBatchLeft(h);
-        assertThat(trigger.metricsOrNull().flushCount(FlushReason.TIME)).isEqualTo(1);
+        assertThat(trigger.metricsOrNull().flushCount(FlushReason.MAX_DELAY)).isEqualTo(1);
     }
 
     @Test
@@ -178,7 +178,7 @@ class AdaptiveBatchTriggerTest {
         assertThat(h.add("b", START - 599_990)).isEqualTo(TriggerResult.CONTINUE);
         assertThat(h.advanceProcessingTime(START + 1_999)).isEmpty();
         assertThat(h.advanceProcessingTime(START + 2_000, WINDOW)).isEqualTo(TriggerResult.FIRE_AND_PURGE);
-        assertThat(trigger.metricsOrNull().flushCount(FlushReason.TIME)).isEqualTo(1);
+        assertThat(trigger.metricsOrNull().flushCount(FlushReason.BACKLOG)).isEqualTo(1);
     }
 
     @Test

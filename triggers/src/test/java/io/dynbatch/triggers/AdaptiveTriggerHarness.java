@@ -42,7 +42,7 @@ class AdaptiveTriggerHarness extends TriggerTestHarness<String, GlobalWindow> {
     }
 
     /** What a window function would find with {@link FlushTarget#take}, or null. */
-    Long flushTarget() throws Exception {
+    FlushTarget flushTarget() throws Exception {
         return stateBackend.getPartitionedState(WINDOW, windowSerializer, FlushTarget.descriptor()).value();
     }
 }

@@ -50,20 +50,27 @@ class AdaptiveTriggerStateTest {
     }
 
     @Test
-    void writesThePendingBatchThenPlannedAtDeferredAndPlannedSizeInPlace() throws Exception {
+    void writesThePendingBatchThenPlannedAtDeferredAndThePlanInPlace() throws Exception {
         Value<long[]> stored = new Value<>();
         PendingBatch batch = state.readBatch(stored);
         assertThat(batch.isEmpty()).isTrue();
         assertThat(state.plannedAt()).isEqualTo(Long.MIN_VALUE);
-        assertThat(state.plannedSize()).isEqualTo(FlushTarget.NONE);
+        assertThat(state.plannedSize()).isEqualTo(FlushTarget.NO_VALUE);
+        assertThat(state.plannedDeadline()).isEqualTo(FlushTarget.NO_VALUE);
+        assertThat(state.predictedWriteMillis()).isNaN();
 
         batch.add(3, 90, 300, 100);
         batch.setTimer(500, FlushPlan.Bound.MAX_DELAY);
-        state.planned(100, 42);
+        state.planned(100, new FlushPlan(50, 480, 42, 12.5, FlushPlan.Bound.MAX_DELAY));
         state.deferArrivals(1);
         state.writeBatch();
         long[] written = stored.value();
-        assertThat(written).containsExactly(3, 100, 90, 300, 500, FlushPlan.Bound.MAX_DELAY.ordinal(), 100, 1, 42);
+        assertThat(written).containsExactly(3, 100, 90, 300, 500, FlushPlan.Bound.MAX_DELAY.ordinal(), 100, 1, 42, 480,
+                Double.doubleToRawLongBits(12.5));
+        state.readBatch(stored);
+        assertThat(state.plannedSize()).isEqualTo(42);
+        assertThat(state.plannedDeadline()).isEqualTo(480);
+        assertThat(state.predictedWriteMillis()).isEqualTo(12.5);
 
         state.readBatch(stored).add(1, 95, 100, 100);
         state.writeBatch();
@@ -79,15 +86,21 @@ class AdaptiveTriggerStateTest {
         assertThat(state.readBatch(stored).count()).isEqualTo(2);
         assertThat(state.plannedAt()).isEqualTo(Long.MIN_VALUE);
         assertThat(state.deferredArrivals()).isZero();
-        assertThat(state.plannedSize()).isEqualTo(FlushTarget.NONE);
+        assertThat(state.plannedSize()).isEqualTo(FlushTarget.NO_VALUE);
 
         stored.update(new long[] {2, 100, 90, 200, 500, 0, 100, 1}); // without the planned size
         assertThat(state.readBatch(stored).count()).isEqualTo(2);
         assertThat(state.plannedAt()).isEqualTo(100);
         assertThat(state.deferredArrivals()).isEqualTo(1);
-        assertThat(state.plannedSize()).isEqualTo(FlushTarget.NONE);
+        assertThat(state.plannedSize()).isEqualTo(FlushTarget.NO_VALUE);
         state.writeBatch();
-        assertThat(stored.value()).hasSize(PendingBatch.STATE_SIZE + 3);
+        assertThat(stored.value()).hasSize(PendingBatch.STATE_SIZE + 5);
+
+        stored.update(new long[] {2, 100, 90, 200, 500, 0, 100, 1, 7}); // without deadline and predicted write
+        state.readBatch(stored);
+        assertThat(state.plannedSize()).isEqualTo(7);
+        assertThat(state.plannedDeadline()).isEqualTo(FlushTarget.NO_VALUE);
+        assertThat(state.predictedWriteMillis()).isNaN();
     }
 
     @Test
@@ -101,7 +114,7 @@ class AdaptiveTriggerStateTest {
         assertThat(array).hasSize(KeyLearning.STATE_SIZE);
 
         state.readBatch(batchState).add(1, 100, 10, 100);
-        state.planned(100, 1);
+        state.planned(100, new FlushPlan(1, 200, 1, 1.0, FlushPlan.Bound.LATENCY));
         state.deferArrivals(1);
         state.deferArrivals(1);
         KeyLearning second = state.readLearning(learned);

@@ -28,6 +28,11 @@ class BatchFeedbackTest {
     @Test
     void eachTriggerHandsOutTheHandleItNeeds() {
         assertThat(BatchFeedback.of(StaticBatchTrigger.of(10, Duration.ofSeconds(1)))).isSameAs(BatchFeedback.NONE);
+        BatchFeedback fixed = BatchFeedback.of(StaticBatchTrigger.of(10, Duration.ofSeconds(1)).withFlushTarget());
+        assertThat(fixed.leavesTarget()).isTrue();
+        assertThat(fixed).isNotEqualTo(BatchFeedback.NONE).isNotEqualTo(adaptive().withFlushTarget().feedback());
+        assertThat(BatchFeedback.of(CommitRoundTrigger.of(StaticBatchTrigger.<String, GlobalWindow>of(10,
+                Duration.ofSeconds(1)).withFlushTarget(), Duration.ofMillis(50)))).isEqualTo(fixed);
         assertThat(BatchFeedback.of(adaptive())).isEqualTo(adaptive().feedback()).isNotEqualTo(BatchFeedback.NONE);
         assertThat(adaptive().withFlushTarget().feedback()).isNotEqualTo(adaptive().feedback());
         assertThat(BatchFeedback.of(adaptive().withFlushTarget())).isEqualTo(adaptive().withFlushTarget().feedback());

@@ -79,7 +79,7 @@ class StaticBatchTriggerTest {
         assertThat(h.advanceProcessingTime(START + 499)).isEmpty();
         assertThat(h.advanceProcessingTime(START + 500, WINDOW)).isEqualTo(TriggerResult.FIRE_AND_PURGE);
         assertNothingLeft(h);
-        assertThat(trigger.metricsOrNull().flushCount(FlushReason.TIME)).isEqualTo(1);
+        assertThat(trigger.metricsOrNull().flushCount(FlushReason.MAX_DELAY)).isEqualTo(1);
     }
 
     @Test

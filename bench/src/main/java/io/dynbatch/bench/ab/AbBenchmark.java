@@ -161,7 +161,8 @@ public final class AbBenchmark {
                 "--dead-letter-table", "bench_dead_letters", "--report-table", "bench_ab_report", "--arms", arms,
                 "--ab-mode", "shadow", "--parallelism", "2", "--shards", shards, "--events", String.valueOf(events),
                 "--duration", seconds + "s", "--bursts", "4", "--slo", "2s", "--batch-size", batchSize,
-                "--batch-delay", batchDelay, "--checkpoint-interval", "10s", "--start-delay", "3s", "--commit", commit));
+                "--batch-delay", batchDelay, "--checkpoint-interval", "10s", "--start-delay", "3s", "--commit", commit,
+                "--batch-log-table", "bench_batch_log_" + scenario.toLowerCase(Locale.ROOT)));
         long startOffset = 3_000;
         if (kind == ScenarioKind.S3_BACKLOG) {
             startOffset = -seconds * 1000 / 2; // the first half of the traffic is already due: a backlog

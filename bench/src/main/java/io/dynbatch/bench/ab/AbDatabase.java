@@ -35,6 +35,9 @@ final class AbDatabase {
                 s.execute("DROP TABLE IF EXISTS "
                         + SqlIdentifiers.requireTableName(options.totalsTableFor(database.totalsTable(), arm)));
             }
+            if (options.batchLogTable() != null) { // this run's batches only
+                s.execute("DROP TABLE IF EXISTS " + options.batchLogTable());
+            }
         }
     }
 

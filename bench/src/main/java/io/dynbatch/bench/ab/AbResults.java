@@ -63,7 +63,14 @@ final class AbResults {
             .column("commit_time_ms", b -> b.r().commitTime).column("events", b -> b.r().events)
             .column("rows", b -> b.r().rows).column("statements", b -> b.r().statements)
             .column("write_ms", b -> b.r().writeMillis).column("oldest_ingest_ms", b -> b.r().oldestIngest)
-            .column("target_size", b -> b.r().targetSize >= 0 ? String.valueOf(b.r().targetSize) : "");
+            .column("target_size", b -> b.r().targetSize >= 0 ? String.valueOf(b.r().targetSize) : "")
+            // why and what was planned (after the earlier columns, so that their readers keep working);
+            // planned_size is target_size again, under the batch log's name
+            .column("reason", b -> b.r().flushReason == null ? "" : b.r().flushReason)
+            .column("planned_size", b -> b.r().targetSize >= 0 ? String.valueOf(b.r().targetSize) : "")
+            .column("planned_deadline_ms", b -> b.r().plannedDeadline >= 0 ? String.valueOf(b.r().plannedDeadline) : "")
+            .column("predicted_write_ms", b -> Double.isFinite(b.r().predictedWriteMillis)
+                    ? TableFormat.decimals(b.r().predictedWriteMillis, 2) : "");
 
     static final TableFormat<CdfRow> CDF = TableFormat.<CdfRow>of()
             .column("scenario", CdfRow::scenario).column("arm", CdfRow::arm)

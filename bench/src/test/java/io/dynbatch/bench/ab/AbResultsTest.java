@@ -39,6 +39,9 @@ class AbResultsTest {
         r.commitTime = commitTime;
         r.oldestIngest = commitTime - latencyMillis;
         r.targetSize = targetSize;
+        r.flushReason = arm.equals("adaptive") ? "latency" : "max_delay";
+        r.plannedDeadline = commitTime - 5;
+        r.predictedWriteMillis = arm.equals("adaptive") ? 12.3456 : Double.NaN;
         Histogram h = new Histogram(3);
         h.recordValueWithCount(latencyMillis, events);
         r.latencyHistogram = BatchReceipt.encodeLatency(h);
@@ -58,7 +61,10 @@ class AbResultsTest {
             batches.add(String.join(",", "S1_diurnal", r.arm, String.valueOf(r.shard), r.batchId,
                     String.valueOf(r.commitTime), String.valueOf(r.events), String.valueOf(r.rows),
                     String.valueOf(r.statements), String.valueOf(r.writeMillis), String.valueOf(r.oldestIngest),
-                    r.targetSize >= 0 ? String.valueOf(r.targetSize) : ""));
+                    r.targetSize >= 0 ? String.valueOf(r.targetSize) : "",
+                    // the columns added at the end: reason, planned size, deadline, predicted write
+                    r.flushReason, r.targetSize >= 0 ? String.valueOf(r.targetSize) : "",
+                    String.valueOf(r.plannedDeadline), r.arm.equals("adaptive") ? "12.35" : ""));
         }
         Map<String, Long> tuples = Map.of("static", 6L, "adaptive", 3L);
         results.scenario("S1_diurnal", summary, tuples, 42, 123_456);
@@ -98,7 +104,7 @@ class AbResultsTest {
                         + "cost_per_1k,p50_ms,p95_ms,p99_ms,max_ms,slo_ms,slo_met,mean_ms", intervalRows));
         assertThat(Files.readAllLines(out.resolve("ab_batches.csv"))).containsExactlyElementsOf(with(
                 "scenario,arm,shard,batch_id,commit_time_ms,events,rows,statements,write_ms,oldest_ingest_ms,"
-                        + "target_size", batches));
+                        + "target_size,reason,planned_size,planned_deadline_ms,predicted_write_ms", batches));
         assertThat(Files.readAllLines(out.resolve("ab_latency_cdf.csv"))).containsExactlyElementsOf(with(
                 "scenario,arm,percentile,latency_ms", cdfRows));
         assertThat(Files.readAllLines(out.resolve("ab_traffic.csv"))).containsExactly("scenario,second,events");

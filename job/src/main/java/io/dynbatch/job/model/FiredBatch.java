@@ -23,6 +23,12 @@ public class FiredBatch {
     public String batchId;
     /** The size the trigger planned for the batch, -1 if none. */
     public long targetSize = -1;
+    /** Why the trigger fired the batch ({@code FlushReason} label), null if the trigger does not say. */
+    public String flushReason;
+    /** The deadline the trigger had planned for the batch (epoch ms), -1 if none. */
+    public long plannedDeadline = -1;
+    /** The write time the trigger's cost model predicted for the planned size, NaN if none. */
+    public double predictedWriteMillis = Double.NaN;
     /**
      * Row totals of this key carried over from the earlier state layout (totals in keyed state),
      * for the committer to take into its running totals before this batch; null normally.

@@ -6,6 +6,8 @@ import io.dynbatch.job.model.LatencyCounts;
 import io.dynbatch.job.model.DeadLetter;
 import io.dynbatch.job.model.RowKey;
 
+import io.dynbatch.triggers.FlushTarget;
+
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
 import java.sql.SQLException;
@@ -31,6 +33,10 @@ import java.util.function.LongSupplier;
  * the database committed; a row it refused permanently is dead-lettered as {@code db_rejected_row}
  * with its SQLSTATE, while every other row of the group commits. Each receipt's latency histogram
  * holds one value per committed event of its batch.
+ *
+ * <p>Each receipt carries its own batch's flush reason and plan ({@link FlushTarget}): under group
+ * commit the reason says why that shard's batch fired (its own deadline or cap, or {@code round}:
+ * it joined another shard's round), not why the transaction happened.
  *
  * <p>Cost attribution in a group: the transaction counts (statements, transactions, retries) go on
  * the group's first receipt, so that summing receipts counts each transaction once; the write time
@@ -63,19 +69,24 @@ public final class BatchCommitter {
         final int keyGroup;
         final int shard;
         final String batchId;
-        final long targetSize;
+        final FlushTarget target;
 
         /**
          * @param shard the shard for the receipt ({@code -1} if the key is not a shard)
          * @param batchId unique per arm and key, e.g. {@code static-3-17}
-         * @param targetSize the size the trigger planned ({@code -1}: none)
+         * @param target why the trigger fired the batch and what it planned ({@link FlushTarget#NONE}: nothing)
          */
-        public ShardBatch(CompactedBatch batch, int keyGroup, int shard, String batchId, long targetSize) {
+        public ShardBatch(CompactedBatch batch, int keyGroup, int shard, String batchId, FlushTarget target) {
             this.batch = Objects.requireNonNull(batch, "batch");
             this.keyGroup = keyGroup;
             this.shard = shard;
             this.batchId = batchId;
-            this.targetSize = targetSize;
+            this.target = Objects.requireNonNull(target, "target");
+        }
+
+        /** A batch the trigger said nothing about. */
+        public ShardBatch(CompactedBatch batch, int keyGroup, int shard, String batchId) {
+            this(batch, keyGroup, shard, batchId, FlushTarget.NONE);
         }
     }
 
@@ -215,7 +226,10 @@ public final class BatchCommitter {
         r.commitTime = commitTime;
         r.oldestIngest = sb.batch.oldestIngest();
         r.latencyHistogram = latency.encode();
-        r.targetSize = sb.targetSize;
+        r.targetSize = sb.target.plannedSize();
+        r.flushReason = sb.target.reasonLabel();
+        r.plannedDeadline = sb.target.plannedDeadlineMillis();
+        r.predictedWriteMillis = sb.target.predictedWriteMillis();
         return r;
     }
 

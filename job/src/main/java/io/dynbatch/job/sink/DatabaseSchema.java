@@ -17,12 +17,21 @@ public final class DatabaseSchema {
      */
     public static void ensure(DatabaseSettings settings, List<String> totalsTables, String deadLetterTable,
             String reportTable) throws SQLException {
+        ensure(settings, totalsTables, deadLetterTable, reportTable, null);
+    }
+
+    /** As {@link #ensure(DatabaseSettings, List, String, String)}, and the batch log table unless it is null. */
+    public static void ensure(DatabaseSettings settings, List<String> totalsTables, String deadLetterTable,
+            String reportTable, String batchLogTable) throws SQLException {
         try (Connection c = connect(settings)) {
             for (String table : totalsTables) {
                 new TotalsTable(table).createIfAbsent(c);
             }
             new DeadLetterTable(deadLetterTable).createOrUpgrade(c);
             new AbReportTable(reportTable).createIfAbsent(c);
+            if (batchLogTable != null) {
+                new BatchLogTable(batchLogTable).createIfAbsent(c);
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import io.dynbatch.job.batch.CompactedBatch;
 import io.dynbatch.job.model.FiredBatch;
 
 import io.dynbatch.triggers.BatchFeedback;
+import io.dynbatch.triggers.FlushTarget;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RuntimeContext;
@@ -23,9 +24,9 @@ import java.util.Objects;
  * The window function of a group-committed arm: compacts each fired batch to rows once and hands it
  * to the subtask's {@link GroupCommitOperator} (chained right after it), which writes it, with the
  * other shards' batches that fired together, in one transaction. Here stays what needs the window
- * key: the batch sequence, the size the trigger planned, the write cost the committer charged this
- * key and the time of the transactions its events waited for (handed to the trigger's cost model,
- * one batch late), and totals of the earlier keyed layout.
+ * key: the batch sequence, why the trigger fired the batch and what it planned, the write cost the
+ * committer charged this key and the time of the transactions its events waited for (handed to the
+ * trigger's cost model, one batch late), and totals of the earlier keyed layout.
  */
 public class FireToCommitter<IN, K, W extends Window> extends ProcessWindowFunction<IN, FiredBatch, K, W>
         implements CheckpointedFunction {
@@ -80,7 +81,7 @@ public class FireToCommitter<IN, K, W extends Window> extends ProcessWindowFunct
     @Override
     public void process(K key, Context context, Iterable<IN> contents, Collector<FiredBatch> out) throws Exception {
         CompactedBatch batch = compaction.compact(contents); // the only pass over the batch's contents
-        long target = feedback.takeTarget(context.windowState());
+        FlushTarget target = feedback.takeTarget(context.windowState());
         int shard = shardOfKey.shardOf(key);
         String keyLabel = BatchSequence.label(shard, key);
         CommitFeedback.Charge charged = charges.take(keyLabel);
@@ -97,7 +98,10 @@ public class FireToCommitter<IN, K, W extends Window> extends ProcessWindowFunct
         fired.shard = shard;
         fired.keyLabel = keyLabel;
         fired.batchId = batchIds.nextId(keyLabel);
-        fired.targetSize = target;
+        fired.targetSize = target.plannedSize();
+        fired.flushReason = target.reasonLabel();
+        fired.plannedDeadline = target.plannedDeadlineMillis();
+        fired.predictedWriteMillis = target.predictedWriteMillis();
         KeyedRowTotalsMigration.Carried carried = earlierLayout.takeCurrentKey(key);
         if (carried != null) {
             fired.carriedTotals = carried.rows;

@@ -6,6 +6,7 @@ import io.dynbatch.job.model.BatchReceipt;
 import io.dynbatch.job.model.DeadLetter;
 
 import io.dynbatch.triggers.BatchFeedback;
+import io.dynbatch.triggers.FlushTarget;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.connector.jdbc.datasource.connections.SimpleJdbcConnectionProvider;
@@ -92,7 +93,7 @@ public class FlushToDatabase<IN, K, W extends Window> extends ProcessWindowFunct
     /**
      * @param feedback the handle of the trigger that fires this function ({@code BatchFeedback.of(trigger)}):
      *     after each commit the batch's size and write time go back to the trigger's cost model, and
-     *     the size the trigger planned for the batch goes onto the receipt ({@link BatchFeedback#NONE}
+     *     why the trigger fired the batch and what it planned go onto the receipt ({@link BatchFeedback#NONE}
      *     for triggers that learn nothing)
      * @param allowedLateness per-row totals of minutes that closed before {@code watermark -
      *     allowedLateness} are pruned from state (the late-event router uses the same bound)
@@ -136,8 +137,8 @@ public class FlushToDatabase<IN, K, W extends Window> extends ProcessWindowFunct
     @Override
     public void process(K key, Context context, Iterable<IN> contents, Collector<BatchReceipt> out) throws Exception {
         CompactedBatch batch = compaction.compact(contents); // the only pass over the batch's contents
-        // the trigger's planned size for this batch, taken before anything can return
-        long target = feedback.takeTarget(context.windowState());
+        // why the trigger fired this batch and what it planned, taken before anything can return
+        FlushTarget target = feedback.takeTarget(context.windowState());
         if (batch.events == 0) {
             return;
         }

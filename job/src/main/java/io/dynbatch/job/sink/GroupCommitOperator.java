@@ -4,6 +4,9 @@ import io.dynbatch.job.model.BatchReceipt;
 import io.dynbatch.job.model.DeadLetter;
 import io.dynbatch.job.model.FiredBatch;
 
+import io.dynbatch.triggers.FlushReason;
+import io.dynbatch.triggers.FlushTarget;
+
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -138,7 +141,9 @@ public class GroupCommitOperator extends AbstractStreamOperator<BatchReceipt>
         pending = new ArrayList<>();
         List<BatchCommitter.ShardBatch> group = new ArrayList<>(fired.size());
         for (FiredBatch f : fired) {
-            group.add(new BatchCommitter.ShardBatch(f.batch, f.keyGroup, f.shard, f.batchId, f.targetSize));
+            group.add(new BatchCommitter.ShardBatch(f.batch, f.keyGroup, f.shard, f.batchId, new FlushTarget(
+                    f.flushReason == null ? null : FlushReason.ofLabel(f.flushReason), f.targetSize, f.plannedDeadline,
+                    f.predictedWriteMillis)));
         }
         BatchCommitter.Result result = commits.commit(group, totals, watermark);
         for (int b = 0; b < fired.size(); b++) {

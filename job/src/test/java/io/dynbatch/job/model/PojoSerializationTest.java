@@ -15,5 +15,6 @@ class PojoSerializationTest {
         assertSerializedAsPojoWithoutKryo(RawClick.class);
         assertSerializedAsPojoWithoutKryo(DeadLetter.class);
         assertSerializedAsPojoWithoutKryo(BatchReceipt.class);
+        assertSerializedAsPojoWithoutKryo(FiredBatch.class);
     }
 }

@@ -6,6 +6,9 @@ import io.dynbatch.job.model.ClickEvent;
 import io.dynbatch.job.model.DeadLetter;
 import io.dynbatch.job.model.RowKey;
 
+import io.dynbatch.triggers.FlushReason;
+import io.dynbatch.triggers.FlushTarget;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -41,6 +44,27 @@ class BatchCommitterTest {
         }
         return outcome;
     }, () -> NOW);
+
+    @Test
+    void eachReceiptOfAGroupCarriesItsOwnBatchsReasonAndPlan() throws Exception {
+        FlushTarget due = new FlushTarget(FlushReason.LATENCY, 40, NOW - 3, 12.5);
+        FlushTarget joined = new FlushTarget(FlushReason.ROUND, 900, NOW + 400, 30.0);
+        BatchCommitter.Result result = committer.commit(List.of(
+                new BatchCommitter.ShardBatch(CompactedBatch.of(events("/a", 3)), 0, 1, "1-1", due),
+                new BatchCommitter.ShardBatch(CompactedBatch.of(events("/b", 2)), 1, 2, "2-1", joined),
+                shardBatch(3, 2, events("/c", 1))), totals);
+
+        List<BatchReceipt> receipts = result.receipts;
+        assertThat(receipts).extracting(r -> r.flushReason).containsExactly("latency", "round", null);
+        assertThat(receipts).extracting(r -> r.targetSize).containsExactly(40L, 900L, -1L);
+        assertThat(receipts).extracting(r -> r.plannedDeadline).containsExactly(NOW - 3, NOW + 400, -1L);
+        assertThat(receipts.get(0).predictedWriteMillis).isEqualTo(12.5);
+        assertThat(receipts.get(1).predictedWriteMillis).isEqualTo(30.0);
+        assertThat(receipts.get(2).predictedWriteMillis).isNaN();
+        // one transaction for the three: counted on the first receipt, whatever the reasons
+        assertThat(receipts).extracting(r -> r.transactions).containsExactly(1, 0, 0);
+        assertThat(receipts.get(0).toString()).contains("reason=latency");
+    }
 
     @Test
     void aGroupOfShardsIsOneWriteWithAbsoluteTotalsAndOneReceiptPerBatch() throws Exception {
@@ -116,7 +140,7 @@ class BatchCommitterTest {
         for (List<ClickEvent> r : rows) {
             all.addAll(r);
         }
-        return new BatchCommitter.ShardBatch(CompactedBatch.of(all), keyGroup, shard, shard + "-1", -1);
+        return new BatchCommitter.ShardBatch(CompactedBatch.of(all), keyGroup, shard, shard + "-1");
     }
 
     private static final class MapTotals implements BatchCommitter.Totals {

@@ -12,14 +12,21 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>After elements were added ({@link #afterAdd}): record the arrival, re-plan, and flush if the
- *       batch reached the planned size ({@link FlushReason#SIZE} at the size or memory cap, else
- *       {@link FlushReason#ADAPTIVE}: the policy's own lower size for a batch whose plan is in the
- *       past) or if the (jittered) deadline has passed ({@link FlushReason#TIME} at a hard cap, else
- *       ADAPTIVE; a timer that was already due counts as timer lag); else arm the timer at the
- *       deadline, unless the batch's timer is within the timer tolerance of it.
+ *       batch reached the planned size ({@link #atSize}: {@link FlushReason#SIZE} at maxSize, {@link
+ *       FlushReason#MEMORY_CAP} at the lower size maxPendingBytes allows, {@link
+ *       FlushReason#UTILISATION} at the policy's own lower size, the batch the writer affords when the
+ *       plan is in the past) or if the (jittered) deadline has passed (the reason of the bound that
+ *       set it, {@link FlushReason#atDeadline}: {@link FlushReason#LATENCY}, {@link
+ *       FlushReason#UTILISATION}, {@link FlushReason#MAX_DELAY} or {@link FlushReason#BACKLOG}; a
+ *       timer that was already due counts as timer lag); else arm the timer at the deadline, unless
+ *       the batch's timer is within the timer tolerance of it.
  *   <li>When the timer fires ({@link #onTimer}): record its lateness and flush, for the reason of
  *       the bound that set it.
+ *   <li>When the caller found the batch at its size cap without re-planning ({@link #atSizeCap}):
+ *       flush, SIZE or MEMORY_CAP.
  * </ul>
+ *
+ * The reasons only label a decision; they never change it.
  *
  * Every flush decided here ends the key's batch cycle ({@link AdaptivePolicy#onFlushAt}). The
  * caller flushes, (re)registers the timer and records it with {@link PendingBatch#setTimer}.
@@ -59,8 +66,8 @@ public final class FlushDecider {
         FlushPlan plan = policy.planAt(k, batch, writerLoad, now);
         if (batch.count() >= plan.flushAtSize()) {
             policy.onFlushAt(k, now);
-            return FlushDecision.flush(
-                    plan.flushAtSize() < policy.sizeCap(batch) ? FlushReason.ADAPTIVE : FlushReason.SIZE, plan);
+            long sizeCap = policy.sizeCap(batch);
+            return FlushDecision.flush(plan.flushAtSize() < sizeCap ? FlushReason.UTILISATION : atSize(batch), plan);
         }
         long due = timerAt.applyAsLong(plan.deadlineMillis());
         if (due <= now) {
@@ -83,9 +90,18 @@ public final class FlushDecider {
         return FlushDecision.flush(FlushReason.atDeadline(batch.timerBound()), null);
     }
 
-    /** The batch reached its size or memory cap without a re-plan (the caller checked): flush. */
-    public FlushDecision atSizeCap(KeyLearning k, long now) {
+    /** {@code batch} reached its size or memory cap without a re-plan (the caller checked): flush. */
+    public FlushDecision atSizeCap(KeyLearning k, PendingBatch batch, long now) {
         policy.onFlushAt(k, now);
-        return FlushDecision.flush(FlushReason.SIZE, null);
+        return FlushDecision.flush(atSize(batch), null);
+    }
+
+    /**
+     * Why a batch at its size cap ({@link AdaptivePolicy#sizeCap}) flushes: {@link FlushReason#SIZE}
+     * if it holds maxSize elements, else {@link FlushReason#MEMORY_CAP} (maxPendingBytes lowered the
+     * cap below maxSize).
+     */
+    public FlushReason atSize(PendingBatch batch) {
+        return batch.count() >= policy.config().maxSize() ? FlushReason.SIZE : FlushReason.MEMORY_CAP;
     }
 }

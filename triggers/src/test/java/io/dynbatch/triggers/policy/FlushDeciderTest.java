@@ -45,17 +45,52 @@ class FlushDeciderTest {
         PendingBatch old = new PendingBatch();
         old.add(1, now - 5_000, 0, now - 2_000); // first arrived maxDelay ago: hard cap
         FlushDecision late = decider.afterAdd(k, old, 1, now - 5_000, 0, 0, now);
-        assertThat(late.reason()).isEqualTo(FlushReason.TIME);
+        assertThat(late.reason()).isEqualTo(FlushReason.MAX_DELAY);
 
         now += 500;
         PendingBatch timed = new PendingBatch();
         timed.add(1, now - 100, 0, now - 100);
         timed.setTimer(now - 40, FlushPlan.Bound.LATENCY);
         FlushDecision fired = decider.onTimer(k, timed, now);
-        assertThat(fired.reason()).isEqualTo(FlushReason.ADAPTIVE);
+        assertThat(fired.reason()).isEqualTo(FlushReason.LATENCY);
         assertThat(fired.plan()).isNull();
         assertThat(k.timerLagTailMillis()).isEqualTo(40);
         assertThat(k.lastFlushMillis()).isEqualTo(now);
+    }
+
+    @Test
+    void atItsSizeCapABatchFlushesForSizeOrForTheMemoryCap() {
+        FlushDecider d = new FlushDecider(new AdaptivePolicy(
+                AdaptivePolicyConfig.builder().maxSize(10).maxPendingBytes(1_000).build()));
+        KeyLearning k = d.policy().newKeyLearning();
+        PendingBatch heavy = new PendingBatch();
+        heavy.add(3, now, 900, now); // 300 bytes each: no room for one more below maxPendingBytes
+        assertThat(d.policy().sizeCap(heavy)).isEqualTo(3).isLessThan(10);
+        assertThat(d.afterAdd(k, heavy, 3, now, 0, 0, now).reason()).isEqualTo(FlushReason.MEMORY_CAP);
+        assertThat(d.atSizeCap(k, heavy, now).reason()).isEqualTo(FlushReason.MEMORY_CAP);
+
+        PendingBatch full = new PendingBatch();
+        full.add(10, now, 100, now);
+        assertThat(d.afterAdd(k, full, 10, now, 0, 0, now).reason()).isEqualTo(FlushReason.SIZE);
+        assertThat(d.atSizeCap(k, full, now).reason()).isEqualTo(FlushReason.SIZE);
+    }
+
+    @Test
+    void aDueDeadlineFlushesForTheBoundThatSetIt() {
+        KeyLearning k = decider.policy().newKeyLearning();
+        for (FlushPlan.Bound bound : FlushPlan.Bound.values()) {
+            PendingBatch timed = new PendingBatch();
+            timed.add(1, now, 0, now);
+            timed.setTimer(now, bound);
+            FlushReason reason = decider.onTimer(k, timed, now).reason();
+            assertThat(reason).isEqualTo(FlushReason.atDeadline(bound));
+            assertThat(reason.label()).isEqualTo(bound.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        // an element that finds its batch already ten minutes old flushes as the backlog drain does
+        KeyLearning late = decider.policy().newKeyLearning();
+        PendingBatch old = new PendingBatch();
+        old.add(1, now - 600_000, 0, now - 2_000);
+        assertThat(decider.afterAdd(late, old, 1, now - 600_000, 0, 0, now).reason()).isEqualTo(FlushReason.BACKLOG);
     }
 
     @Test
