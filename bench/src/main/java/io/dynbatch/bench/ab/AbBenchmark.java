@@ -58,9 +58,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * <pre>
  * --out DIR              results directory (default ../results/ab: the repository's, from bench/)
  * --scale X              events and duration relative to 360,000 events over 120 s (default 1.0)
- * --scenarios S1_diurnal,S2_slow_sink,S3_backlog,S4_key_skew
- * --arms LIST           the job's --arms (default tumbling_1min,builtin,static_5000_1s,static_5000_1500ms,
- *                        static_20000_1800ms,adaptive): static grid arms static_&lt;size&gt;_&lt;delay&gt; run several
+ * --scenarios S1_diurnal,S2_slow_sink,S3_backlog,S4_key_skew,S5_lag_swings
+ * --arms LIST           the job's --arms (default tumbling_1min,builtin,static_5000_250ms,static_5000_1s,
+ *                        static_5000_1500ms,static_20000_1800ms,adaptive): static grid arms
+ *                        static_&lt;size&gt;_&lt;delay&gt; run several
  *                        static settings in one run; ab_static_choice.csv names the cheapest that met the SLO
  * --batch-size N         the built-in arm's size limit, and plain static's if listed (default 5000)
  * --batch-delay D        their delay (default 1s)
@@ -78,9 +79,13 @@ public final class AbBenchmark {
 
     static final long SLO_MILLIS = ScenarioKind.SLO_MILLIS;
     static final long INTERVAL_MILLIS = ScenarioKind.INTERVAL_MILLIS;
-    /** Today's baselines, the static grid (5,000 / 1 s is plain static's default setting) and adaptive. */
-    static final String DEFAULT_ARMS = "tumbling_1min,builtin,static_5000_1s,static_5000_1500ms,static_20000_1800ms,"
-            + "adaptive";
+    /**
+     * Today's baselines, the static grid and adaptive. 5,000 / 1 s is plain static's default
+     * setting; 250 ms is the delay short enough for S5's swinging lag (the simulator's grid: only its
+     * 250 ms delays meet the SLO there), so that some static setting can meet it in all five.
+     */
+    static final String DEFAULT_ARMS = "tumbling_1min,builtin,static_5000_250ms,static_5000_1s,static_5000_1500ms,"
+            + "static_20000_1800ms,adaptive";
 
     private final String url;
     private final String arms;
