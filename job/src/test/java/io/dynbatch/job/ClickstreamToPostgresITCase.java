@@ -3,19 +3,15 @@ package io.dynbatch.job;
 import io.dynbatch.job.batch.ShardKeys;
 import io.dynbatch.job.model.BatchReceipt;
 import io.dynbatch.job.model.ClickEvent;
-import io.dynbatch.job.model.DeadLetter;
 import io.dynbatch.job.model.RowKey;
 import io.dynbatch.job.sink.DatabaseSettings;
-import io.dynbatch.job.sink.DeadLetterTable;
 import io.dynbatch.job.sink.TotalsTable;
 import io.dynbatch.job.source.ClickstreamGenerator;
 import io.dynbatch.job.source.ClickstreamGeneratorSource;
 import io.dynbatch.triggers.FlushReason;
 
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,7 +19,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -61,24 +56,9 @@ class ClickstreamToPostgresITCase {
         env.enableCheckpointing(1000);
         ClickstreamGenerator generator = DynbatchJob.generator(options, System.currentTimeMillis() + 1000);
 
-        List<BatchReceipt> receipts = new ArrayList<>();
-        var sinks = new PipelineSinks() {
-            DataStream<BatchReceipt> stream;
-
-            @Override
-            public void receipts(DataStream<BatchReceipt> r) {
-                stream = r;
-            }
-
-            @Override
-            public void deadLetters(DataStream<DeadLetter> d) {
-                d.sinkTo(new DeadLetterTable(deadLetterTable).sink(database, options.retryPolicy())).name("dlq");
-            }
-        };
+        var sinks = new ReceiptsForTests(deadLetterTable, database, options.retryPolicy());
         ClickstreamPipeline.defineWorkflow(env, new ClickstreamGeneratorSource(generator), 1, options, database, sinks);
-        try (CloseableIterator<BatchReceipt> it = sinks.stream.executeAndCollect("it")) {
-            it.forEachRemaining(receipts::add);
-        }
+        List<BatchReceipt> receipts = sinks.runToEnd("it");
 
         Map<RowKey, Long> truth = generator.expectedTotals();
         ShardKeys shardKeys = new ShardKeys(options.shards(), options.maxParallelism());

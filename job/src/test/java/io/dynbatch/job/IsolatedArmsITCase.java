@@ -1,11 +1,9 @@
 package io.dynbatch.job;
 
 import io.dynbatch.job.model.BatchReceipt;
-import io.dynbatch.job.model.DeadLetter;
 import io.dynbatch.job.model.RowKey;
 import io.dynbatch.job.report.ArmStats;
 import io.dynbatch.job.sink.DatabaseSettings;
-import io.dynbatch.job.sink.DeadLetterTable;
 import io.dynbatch.job.sink.TotalsTable;
 import io.dynbatch.job.source.ClickstreamGenerator;
 import io.dynbatch.job.source.ClickstreamGeneratorSource;
@@ -14,7 +12,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
@@ -168,24 +165,11 @@ class IsolatedArmsITCase {
             DynbatchJob.configure(env, options);
             override.accept(env);
             unaligned = env.getCheckpointConfig().isUnalignedCheckpointsEnabled();
-            var sinks = new PipelineSinks() {
-                DataStream<BatchReceipt> stream;
-
-                @Override
-                public void receipts(DataStream<BatchReceipt> r) {
-                    stream = r;
-                }
-
-                @Override
-                public void deadLetters(DataStream<DeadLetter> d) {
-                    d.sinkTo(new DeadLetterTable(options.deadLetterTable()).sink(database, options.retryPolicy()))
-                            .name("dead-letters");
-                }
-            };
+            var sinks = new ReceiptsForTests(options.deadLetterTable(), database, options.retryPolicy());
             ClickstreamPipeline.defineWorkflow(env, new ClickstreamGeneratorSource(generator), 1, options, database,
                     sinks);
             Queue<BatchReceipt> collected = new ConcurrentLinkedQueue<>();
-            CloseableIterator<BatchReceipt> it = sinks.stream.executeAndCollect("isolated-arms-" + isolation);
+            CloseableIterator<BatchReceipt> it = sinks.stream().executeAndCollect("isolated-arms-" + isolation);
             CompletableFuture<Void> collecting = CompletableFuture.runAsync(() -> it.forEachRemaining(collected::add));
             try {
                 awaitCondition("both arms committing", Duration.ofSeconds(30),

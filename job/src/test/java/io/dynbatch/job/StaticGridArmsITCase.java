@@ -1,18 +1,14 @@
 package io.dynbatch.job;
 
 import io.dynbatch.job.model.BatchReceipt;
-import io.dynbatch.job.model.DeadLetter;
 import io.dynbatch.job.model.RowKey;
 import io.dynbatch.job.sink.DatabaseSettings;
-import io.dynbatch.job.sink.DeadLetterTable;
 import io.dynbatch.job.sink.TotalsTable;
 import io.dynbatch.job.source.ClickstreamGenerator;
 import io.dynbatch.job.source.ClickstreamGeneratorSource;
 
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,7 +16,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -54,24 +49,9 @@ class StaticGridArmsITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         DynbatchJob.configure(env, options); // isolated arms: unaligned checkpoints
         ClickstreamGenerator generator = DynbatchJob.generator(options, System.currentTimeMillis() + 1000);
-        var sinks = new PipelineSinks() {
-            DataStream<BatchReceipt> stream;
-
-            @Override
-            public void receipts(DataStream<BatchReceipt> r) {
-                stream = r;
-            }
-
-            @Override
-            public void deadLetters(DataStream<DeadLetter> d) {
-                d.sinkTo(new DeadLetterTable(deadLetterTable).sink(database, options.retryPolicy())).name("dlq");
-            }
-        };
+        var sinks = new ReceiptsForTests(deadLetterTable, database, options.retryPolicy());
         ClickstreamPipeline.defineWorkflow(env, new ClickstreamGeneratorSource(generator), 1, options, database, sinks);
-        List<BatchReceipt> receipts = new ArrayList<>();
-        try (CloseableIterator<BatchReceipt> it = sinks.stream.executeAndCollect("it-grid")) {
-            it.forEachRemaining(receipts::add);
-        }
+        List<BatchReceipt> receipts = sinks.runToEnd("it-grid");
 
         Map<RowKey, Long> truth = generator.expectedTotals();
         long events = truth.values().stream().mapToLong(Long::longValue).sum();
