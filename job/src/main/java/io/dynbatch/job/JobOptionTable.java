@@ -145,7 +145,7 @@ public final class JobOptionTable {
     public static final JobOption<Duration> BATCH_DELAY = TABLE.add(duration("batch-delay", Duration.ofSeconds(1),
             "static trigger: flush D after a batch's first event"));
     public static final JobOption<Duration> JITTER = TABLE.add(duration("jitter", Duration.ofMillis(100),
-            "per-shard timer jitter, <= batch-delay"));
+            "--commit shard: per-shard timer jitter, <= every static arm's delay"));
     public static final JobOption<Integer> MAX_RECORD_BYTES = TABLE.add(integer("max-record-bytes", "N",
             ClickEventParser.DEFAULT_MAX_RECORD_BYTES, 64, "larger records are dead-lettered"));
     public static final JobOption<Duration> CHECKPOINT_INTERVAL = TABLE.add(duration("checkpoint-interval",

@@ -49,12 +49,13 @@ public final class JobOptions implements Serializable {
             throw new IllegalArgumentException("--ab-mode split needs at least one shard per arm: --arms ("
                     + arms.size() + ") must not exceed --shards (" + shards() + ")");
         }
-        requireOrder(JITTER, BATCH_DELAY);
+        // a static arm's timers move by up to the jitter (per-shard commit) or the commit grid (group commit)
+        JobOption<Duration> spread = commitMode() == CommitMode.GROUP ? COMMIT_GRID : JITTER;
         for (Arm arm : arms) {
-            if (arm.isGrid() && jitter().compareTo(arm.grid().batchDelay()) > 0) {
-                throw new IllegalArgumentException(JITTER + " (" + JobOption.format(jitter())
+            if (arm.kind() == ArmKind.STATIC && get(spread).compareTo(batchDelayOf(arm)) > 0) {
+                throw new IllegalArgumentException(spread + " (" + JobOption.format(get(spread))
                         + ") must not exceed the delay of every static arm: " + arm.label() + " has "
-                        + JobOption.format(arm.grid().batchDelay()));
+                        + JobOption.format(batchDelayOf(arm)));
             }
             try {
                 SqlIdentifiers.requireTableName(totalsTableFor(table(), arm));

@@ -205,11 +205,15 @@ class JobOptionsTest {
                 .hasMessage("--arms: arm static is listed twice in 'static,adaptive,static'");
         assertThatThrownBy(() -> JobOptions.fromArgs("--arms", "static_5000_1s,STATIC_5000_1S"))
                 .hasMessageContaining("static_5000_1s is listed twice");
-        assertThatThrownBy(() -> JobOptions.fromArgs("--arms", "static_5000_50ms,adaptive"))
-                .as("the default jitter, 100ms, against a grid arm's delay")
+        assertThatThrownBy(() -> JobOptions.fromArgs("--arms", "static_5000_20ms,adaptive"))
+                .as("group commit (the default) aligns static timers to the commit grid, 50ms")
+                .hasMessage("--commit-grid (50ms) must not exceed the delay of every static arm: static_5000_20ms has 20ms");
+        assertThat(JobOptions.fromArgs("--arms", "static_5000_50ms,adaptive").activeArms()).hasSize(2);
+        assertThatThrownBy(() -> JobOptions.fromArgs("--arms", "static_5000_50ms,adaptive", "--commit", "shard"))
+                .as("per-shard commit spreads static timers by the jitter, 100ms")
                 .hasMessage("--jitter (100ms) must not exceed the delay of every static arm: static_5000_50ms has 50ms");
-        assertThat(JobOptions.fromArgs("--arms", "static_5000_50ms,adaptive", "--jitter", "50ms").jitter())
-                .isEqualTo(Duration.ofMillis(50));
+        assertThat(JobOptions.fromArgs("--arms", "static_5000_50ms,adaptive", "--commit", "shard", "--jitter", "50ms")
+                .jitter()).isEqualTo(Duration.ofMillis(50));
         assertThatThrownBy(() -> JobOptions.fromArgs("--arms", "static_1000000000000000_1s,adaptive", "--table",
                 "a_rather_long_name_for_a_totals_table_of_clicks_"))
                 .hasMessageStartingWith("--arms: arm static_1000000000000000_1s would write to a_rather_long_name")
@@ -234,8 +238,8 @@ class JobOptionsTest {
         assertThatThrownBy(() -> JobOptions.fromArgs("--parallelism", "0"))
                 .hasMessage("--parallelism must be >= 1, got '0'");
         assertThatThrownBy(() -> JobOptions.fromArgs("--events")).hasMessage("--events needs a value");
-        assertThatThrownBy(() -> JobOptions.fromArgs("--jitter", "2s"))
-                .hasMessage("--jitter (2s) must not exceed --batch-delay (1s)");
+        assertThatThrownBy(() -> JobOptions.fromArgs("--jitter", "2s", "--commit", "shard"))
+                .hasMessage("--jitter (2s) must not exceed the delay of every static arm: static has 1s");
         assertThatThrownBy(() -> JobOptions.fromArgs("--breaker-open", "20s"))
                 .hasMessage("--breaker-open (20s) must not exceed --breaker-max-open (15s)");
         assertThatThrownBy(() -> JobOptions.fromArgs("--slo", "100ms"))

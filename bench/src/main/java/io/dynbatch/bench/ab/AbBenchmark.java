@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The A/B benchmark (not part of the test suite): runs the real job on a local Flink cluster
  * against a real PostgreSQL through the scenarios of {@link ScenarioKind} (the ones the simulator
- * runs), the arms in shadow mode on the same traffic (by default today's two baselines, three static
+ * runs), the arms in shadow mode on the same traffic (by default today's two baselines, four static
  * grid settings and adaptive), each arm reading its own copy of it (the
  * job's default {@code --ab-isolation isolated}, so a stalled arm stalls only itself; {@code --job-args
  * ab-isolation=shared} shares one input chain), and writes the figures the notebooks read to {@code

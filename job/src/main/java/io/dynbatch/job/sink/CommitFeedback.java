@@ -17,13 +17,24 @@ final class CommitFeedback {
     private static final Map<String, CommitFeedback> BOARDS = new ConcurrentHashMap<>();
 
     /**
-     * Events written, write time charged and the time of the transactions they were in, since the
-     * key's last delivery.
+     * Events written, write time charged and how long the batches waited for the rest of their
+     * transactions, since the key's last delivery (usually one batch; several when the key fired
+     * again before its next firing picked the charge up).
      */
     static final class Charge {
         long events;
         long nanos;
-        long transactionNanos;
+        long batches;
+        long waitNanos;
+
+        /**
+         * The time of a transaction as the key's batches saw it on average: their summed write
+         * shares plus the mean wait of one batch, so a delivery of several batches is not read as
+         * one batch that waited for all of their transactions.
+         */
+        long transactionNanos() {
+            return nanos + (batches == 0 ? 0 : waitNanos / batches);
+        }
     }
 
     private final Map<String, Charge> byKey = new HashMap<>();
@@ -46,7 +57,8 @@ final class CommitFeedback {
         Charge c = byKey.computeIfAbsent(keyLabel, k -> new Charge());
         c.events += events;
         c.nanos += nanos;
-        c.transactionNanos += Math.max(nanos, transactionNanos);
+        c.batches++;
+        c.waitNanos += Math.max(0, transactionNanos - nanos);
     }
 
     /** What was charged to the key since the last call, or null. */

@@ -87,7 +87,7 @@ public class FireToCommitter<IN, K, W extends Window> extends ProcessWindowFunct
         CommitFeedback.Charge charged = charges.take(keyLabel);
         if (charged != null) {
             feedback.record(context.windowState(), charged.events, Duration.ofNanos(charged.nanos),
-                    Duration.ofNanos(charged.transactionNanos));
+                    Duration.ofNanos(charged.transactionNanos()));
         }
         if (batch.events == 0) {
             return;

@@ -23,10 +23,11 @@ import java.util.function.LongSupplier;
  *       backpressure), which a delay counted from the first arrival cannot know. The margin is a
  *       fixed safety margin plus the decaying tail of this key's timer lateness (head-of-line
  *       blocking behind other keys' writes on the same thread) plus twice the cost model's recent
- *       prediction error; it is capped at half the SLO. With group commit a batch is committed with
- *       other keys' batches in one transaction, so its elements wait for the whole transaction, not
- *       only for its own share of the write ({@code a + b n}, what the key's cost model learns): the
- *       key also keeps the learned difference (the group wait) in reserve.
+ *       prediction error. With group commit a batch is committed with other keys' batches in one
+ *       transaction, so its elements wait for the whole transaction, not only for its own share of
+ *       the write ({@code a + b n}, what the key's cost model learns): the margin also holds the
+ *       learned difference (the group wait). It is capped at half the SLO, so one transaction
+ *       stretched by retries during an outage cannot push every deadline into the past.
  *   <li><b>Writer utilisation floor.</b> All keys of a subtask write on one thread, so the sum of
  *       their write time per unit time ({@code U}) must stay below {@code targetUtilisation} or the
  *       queue, and with it latency, grows without bound. Per-row cost cannot be batched away; the
@@ -241,8 +242,9 @@ public final class AdaptivePolicy {
         double b = k.cost.perElementMillis();
         double margin = Math.min(
                 config.sloMillis() / 2.0,
-                config.safetyMarginMillis() + k.timerLagTailMillis + ERROR_MARGIN_FACTOR * k.cost.errorMillis());
-        double budgetEnd = batch.oldestIngestMillis() + (double) config.sloMillis() - margin - k.groupWaitMillis;
+                config.safetyMarginMillis() + k.timerLagTailMillis + ERROR_MARGIN_FACTOR * k.cost.errorMillis()
+                        + k.groupWaitMillis);
+        double budgetEnd = batch.oldestIngestMillis() + (double) config.sloMillis() - margin;
         double latencyDeadline = (budgetEnd - a - b * n + b * rate * now) / (1 + b * rate);
 
         // A batch cycle runs from one flush of the key to the next; the elements that arrived while
