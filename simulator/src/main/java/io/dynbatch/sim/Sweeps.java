@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Two sweeps, every point run with the adaptive arm and the whole static grid: S2 (the 5x slow sink
@@ -61,15 +63,20 @@ public final class Sweeps {
                 base.perEventMillis(), base.sloMillis(), 6);
     }
 
-    /** Every sweep point in every commit mode of {@link #COMMITS}, mode by mode. */
+    /** Every sweep point in every commit mode of {@link #COMMITS}, mode by mode (one scenario per point). */
     public static List<Point> points() {
+        record Base(String sweep, double x, Scenario scenario) {}
+        List<Base> once = new ArrayList<>();
+        for (double load : LOADS) {
+            once.add(new Base("s2_load", load, Sensitivity.slowSinkAt(load)));
+        }
+        for (double factor : DEGRADATIONS) {
+            once.add(new Base("degradation", factor, degradingSink(factor)));
+        }
         List<Point> out = new ArrayList<>();
         for (CommitModel commit : COMMITS) {
-            for (double load : LOADS) {
-                out.add(new Point("s2_load", load, Sensitivity.slowSinkAt(load), commit));
-            }
-            for (double factor : DEGRADATIONS) {
-                out.add(new Point("degradation", factor, degradingSink(factor), commit));
+            for (Base b : once) {
+                out.add(new Point(b.sweep(), b.x(), b.scenario(), commit));
             }
         }
         return out;
@@ -80,12 +87,17 @@ public final class Sweeps {
         return Experiment.defaultArms().stream().filter(a -> !a.kind().equals("bound")).toList();
     }
 
-    /** Runs every point with {@link #arms()}; the results of point {@code i} are {@link #at}{@code (results, i)}. */
+    /**
+     * Runs every point with {@link #arms()}, each scenario's arrivals generated once for all its
+     * commit modes; the results of point {@code i} are {@link #at}{@code (results, i)}.
+     */
     public static List<ArmResult> run(List<Point> points, int threads) {
         List<java.util.concurrent.Callable<ArmResult>> runs = new ArrayList<>();
         List<Arm> arms = arms();
+        Map<Scenario, ArrivalTrace> traces = new IdentityHashMap<>();
         for (Point p : points) {
-            SubtaskSimulator simulator = new SubtaskSimulator(p.scenario(), ArrivalTrace.generate(p.scenario()), p.commit());
+            ArrivalTrace trace = traces.computeIfAbsent(p.scenario(), ArrivalTrace::generate);
+            SubtaskSimulator simulator = new SubtaskSimulator(p.scenario(), trace, p.commit());
             for (Arm arm : arms) {
                 runs.add(() -> simulator.run(arm));
             }
