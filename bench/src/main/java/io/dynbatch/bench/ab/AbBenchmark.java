@@ -101,7 +101,7 @@ public final class AbBenchmark {
     private boolean armsIsolated;
     /** The runs' static grid arms, by label. */
     private List<String> staticGrid = List.of();
-    private AbResults results = new AbResults();
+    private final AbResults results = new AbResults();
 
     private AbBenchmark(String url, String arms, String batchSize, String batchDelay) {
         this.url = url;
@@ -170,20 +170,17 @@ public final class AbBenchmark {
      */
     private void warmUp(LocalCluster cluster, long seconds) throws Exception {
         System.out.printf("warm-up: S1's traffic for %d s, not recorded%n", seconds);
-        AbResults kept = results;
-        results = new AbResults();
-        try {
-            run(cluster, ScenarioKind.S1_DIURNAL, seconds, Math.round(360_000 * seconds / 120.0));
-        } finally {
-            results = kept;
-        }
+        run(cluster, ScenarioKind.S1_DIURNAL, seconds, Math.round(360_000 * seconds / 120.0), new AbResults());
     }
 
     private void run(LocalCluster cluster, ScenarioKind kind, double scale) throws Exception {
-        run(cluster, kind, Math.round(120 * Math.min(1.0, Math.max(0.25, scale))), Math.round(360_000 * scale));
+        run(cluster, kind, Math.round(120 * Math.min(1.0, Math.max(0.25, scale))), Math.round(360_000 * scale),
+                results);
     }
 
-    private void run(LocalCluster cluster, ScenarioKind kind, long seconds, long events) throws Exception {
+    /** Runs {@code kind} for {@code seconds} with {@code events} events and records what it measured in {@code into}. */
+    private void run(LocalCluster cluster, ScenarioKind kind, long seconds, long events, AbResults into)
+            throws Exception {
         String scenario = kind.abName();
         List<String> args = new ArrayList<>(List.of("--jdbc-url", url, "--table", "bench_" + scenario.toLowerCase(Locale.ROOT),
                 "--dead-letter-table", "bench_dead_letters", "--report-table", "bench_ab_report", "--arms", arms,
@@ -215,7 +212,7 @@ public final class AbBenchmark {
         AbDatabase.installSlowdownTrigger(options, database);
 
         ClickstreamGenerator generator = DynbatchJob.generator(options, System.currentTimeMillis() + startOffset);
-        results.traffic(scenario, generator);
+        into.traffic(scenario, generator);
         StreamExecutionEnvironment env = cluster.environment();
         Configuration backend = new Configuration();
         backend.set(StateBackendOptions.STATE_BACKEND, stateBackend);
@@ -242,7 +239,7 @@ public final class AbBenchmark {
             while (it.hasNext()) {
                 BatchReceipt r = it.next();
                 summary.add(r);
-                results.batch(scenario, r);
+                into.batch(scenario, r);
                 if (System.currentTimeMillis() - lastPrint > 10_000) {
                     lastPrint = System.currentTimeMillis();
                     System.out.printf("  [%3ds] %s%n", (lastPrint - started) / 1000, progress(summary));
@@ -253,9 +250,9 @@ public final class AbBenchmark {
             AbDatabase.setSlowdown(database, 0);
         }
         long[] pgAfter = AbDatabase.databaseStats(database);
-        results.scenario(scenario, summary, AbDatabase.tuplesWritten(options, database), pgAfter[0] - pgBefore[0],
+        into.scenario(scenario, summary, AbDatabase.tuplesWritten(options, database), pgAfter[0] - pgBefore[0],
                 pgAfter[1] - pgBefore[1]);
-        System.out.print(results.printed());
+        System.out.print(into.printed());
     }
 
     private static String progress(RunSummary summary) {
