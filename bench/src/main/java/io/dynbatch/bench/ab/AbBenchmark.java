@@ -15,6 +15,7 @@ import io.dynbatch.sim.ScenarioKind;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
@@ -72,6 +73,11 @@ import java.util.concurrent.atomic.AtomicReference;
  *                        would compare commit strategies, not triggers)
  * --job-args K=V,...     further job options without their dashes, e.g. commit-join=1s,pre-compact-delay=0
  * --state-backend B      rocksdb (default: the deploy backend) or hashmap
+ * --rocksdb-dir DIR      RocksDB's local directory (default /dev/shm/dynbatch-ab-rocksdb where /dev/shm
+ *                        is tmpfs, else Flink's default under io.tmp.dirs; "default": Flink's default).
+ *                        A checkpoint makes RocksDB write its state locally while the task waits; on
+ *                        this one machine the local disk is also PostgreSQL's, which a deployment's
+ *                        TaskManagers do not share, so the benchmark keeps RocksDB off it
  * --warm-up-seconds N    S1's traffic for N s before the scenarios, not recorded (default 30; 0: none)
  * --jdbc-url URL         PostgreSQL (default jdbc:postgresql://127.0.0.1:5432/test, user postgres)
  * </pre>
@@ -97,6 +103,8 @@ public final class AbBenchmark {
     private String shards = "4";
     private List<String> jobArgs = List.of();
     private String stateBackend = "rocksdb";
+    /** RocksDB's local directory, or null for Flink's default. */
+    private Path rocksDbDir;
     /** Whether the runs' arms read their own copies of the input (the job's {@code --ab-isolation}). */
     private boolean armsIsolated;
     /** The runs' static grid arms, by label. */
@@ -129,6 +137,7 @@ public final class AbBenchmark {
         if (!List.of("rocksdb", "hashmap").contains(bench.stateBackend)) {
             throw new IllegalArgumentException("--state-backend takes rocksdb or hashmap, got " + bench.stateBackend);
         }
+        bench.rocksDbDir = rocksDbDir(p.get("rocksdb-dir", null));
         long warmUpSeconds = p.getLong("warm-up-seconds", 30);
         try (LocalCluster cluster = LocalCluster.start(2, "8081-8099")) {
             System.out.println("Flink web UI: http://localhost:" + cluster.restAddress().getPort());
@@ -139,11 +148,34 @@ public final class AbBenchmark {
                 bench.run(cluster, scenario, scale);
             }
         }
-        bench.results.write(out, AbDatabase.serverVersion(url), bench.stateBackend, bench.armsIsolated, bench.shards,
-                bench.commit, bench.staticGrid);
+        boolean rocks = bench.stateBackend.equals("rocksdb") && bench.rocksDbDir != null;
+        bench.results.write(out, new AbEnvironment(AbDatabase.serverVersion(url), bench.stateBackend,
+                rocks ? bench.rocksDbDir.toString() : null, rocks ? AbEnvironment.fileStoreOf(bench.rocksDbDir) : null,
+                bench.armsIsolated, bench.shards, bench.commit, bench.staticGrid));
         System.out.println();
         System.out.println(bench.results.printed());
         System.out.println("Results written to " + out.toAbsolutePath());
+    }
+
+    /**
+     * RocksDB's local directory: {@code option} if given ("default": Flink's own, null), else
+     * {@code /dev/shm/dynbatch-ab-rocksdb} where /dev/shm is tmpfs, else null. Created if missing.
+     */
+    static Path rocksDbDir(String option) throws java.io.IOException {
+        Path dir;
+        if (option == null) {
+            Path shm = Path.of("/dev/shm");
+            if (!Files.isDirectory(shm) || !Files.isWritable(shm) || !AbEnvironment.fileStoreOf(shm).equals("tmpfs")) {
+                return null;
+            }
+            dir = shm.resolve("dynbatch-ab-rocksdb");
+        } else if (option.equals("default")) {
+            return null;
+        } else {
+            dir = Path.of(option).toAbsolutePath();
+        }
+        Files.createDirectories(dir);
+        return dir;
     }
 
     /** {@code k=v,k2=v2} as job arguments {@code --k v --k2 v2}. */
@@ -216,6 +248,9 @@ public final class AbBenchmark {
         StreamExecutionEnvironment env = cluster.environment();
         Configuration backend = new Configuration();
         backend.set(StateBackendOptions.STATE_BACKEND, stateBackend);
+        if (rocksDbDir != null) {
+            backend.set(RocksDBOptions.LOCAL_DIRECTORIES, rocksDbDir.toString());
+        }
         env.configure(backend); // the job's own state backend, whatever the local cluster's default
         DynbatchJob.configure(env, options);
         AtomicReference<DataStream<BatchReceipt>> receipts = new AtomicReference<>();

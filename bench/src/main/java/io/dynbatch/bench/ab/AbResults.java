@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * The A/B benchmark's result files in {@code results/ab/}, which the notebooks read (columns in
@@ -120,12 +119,13 @@ final class AbResults {
             ArmStats s = e.getValue();
             long[] slo = summary.sloIntervals(arm);
             double txPer1k = s.events == 0 ? 0 : s.transactions * 1000.0 / s.events;
-            String recovered = recoveredAt(summary.intervals().get(arm), sloMillis);
+            TreeMap<Long, ArmStats> armIntervals = summary.intervals().get(arm);
+            String recovered = recoveredAt(armIntervals, sloMillis);
             printed.append(String.format(Locale.ROOT, "%-" + width + "s %9d %9d %12s %9.3f %9.2f %9.2f %9d %10s%n", arm,
                     s.latencyPercentileMillis(50), s.latencyPercentileMillis(99), slo[0] + "/" + slo[1], txPer1k,
                     s.dbMillisPer1kEvents(), s.costPer1kEvents(cost), tuples.getOrDefault(arm, 0L), recovered));
             outcomes.add(new StaticChoice.Outcome(scenario, arm, s.transactions, slo[1], slo[0],
-                    !"never".equals(recovered)));
+                    recoveredByMidpoint(armIntervals, sloMillis)));
             summaryCsv.append(SUMMARY.csvLine(new SummaryRow(scenario, arm, s, slo, xactCommits,
                     tuples.getOrDefault(arm, 0L), walBytes)));
             for (double pct : percentiles()) {
@@ -138,19 +138,44 @@ final class AbResults {
         printed.append('\n');
     }
 
-    /** Seconds from the first interval until the SLO held in every later interval ("never" if it did not). */
+    /**
+     * Seconds from the first interval until the SLO held in every later interval ("never" if it did
+     * not), marked "late" when that came after the run's midpoint ({@link #recoveredByMidpoint}).
+     */
     static String recoveredAt(TreeMap<Long, ArmStats> intervals, long sloMillis) {
-        Long since = null;
-        for (Map.Entry<Long, ArmStats> e : intervals.descendingMap().entrySet()) {
-            if (!e.getValue().meetsSlo(sloMillis)) {
-                break;
-            }
-            since = e.getKey();
-        }
-        if (since == null) {
+        int since = recoveryIndex(intervals, sloMillis);
+        if (since < 0) {
             return "never";
         }
-        return ((since - intervals.firstKey()) / 1000) + " s";
+        long seconds = (intervals.keySet().stream().skip(since).findFirst().orElseThrow() - intervals.firstKey())
+                / 1000;
+        return seconds + (since <= intervals.size() / 2 ? " s" : " s late");
+    }
+
+    /**
+     * Whether the arm was back within the SLO for good by the middle of the run: the SLO held in
+     * every interval from the middle one (or an earlier one) to the end. The backlog scenario's
+     * backlog is the first half of its traffic, so its second half is live traffic; an arm that
+     * recovers only later is running behind the live traffic, and a recovery counted from any later
+     * interval could rest on the run's last, nearly empty one.
+     */
+    static boolean recoveredByMidpoint(TreeMap<Long, ArmStats> intervals, long sloMillis) {
+        int since = recoveryIndex(intervals, sloMillis);
+        return since >= 0 && since <= intervals.size() / 2;
+    }
+
+    /** The index of the first interval of the run's last stretch that met the SLO (-1: the last missed). */
+    private static int recoveryIndex(TreeMap<Long, ArmStats> intervals, long sloMillis) {
+        int since = -1;
+        int index = intervals.size();
+        for (ArmStats interval : intervals.descendingMap().values()) {
+            index--;
+            if (!interval.meetsSlo(sloMillis)) {
+                break;
+            }
+            since = index;
+        }
+        return since;
     }
 
     /** 0, 1, ..., 100 and 99.5, 99.9, 99.99, ascending. */
@@ -166,14 +191,8 @@ final class AbResults {
         return p;
     }
 
-    /**
-     * Writes the files. {@code environment.json} names the state backend, whether the arms read
-     * their own copies of the input ({@code arms_isolated}; false: one shared input chain, so one arm's
-     * backpressure reaches the others), the shards, the commit mode and the run's static grid arms
-     * ({@code static_grid}, labels {@code static_<size>_<delay>}).
-     */
-    void write(Path out, String serverVersion, String stateBackend, boolean armsIsolated, String shards, String commit,
-            List<String> staticGrid) throws IOException {
+    /** Writes the files, {@code environment.json} from {@code environment}. */
+    void write(Path out, AbEnvironment environment) throws IOException {
         Files.writeString(out.resolve("ab_summary.csv"), summaryCsv);
         Files.writeString(out.resolve("ab_intervals.csv"), intervalsCsv);
         Files.writeString(out.resolve("ab_batches.csv"), batchesCsv);
@@ -183,13 +202,6 @@ final class AbResults {
         StringBuilder choice = new StringBuilder(StaticChoice.CSV.csvHeader());
         StaticChoice.choose(outcomes).forEach(r -> choice.append(StaticChoice.CSV.csvLine(r)));
         Files.writeString(out.resolve("ab_static_choice.csv"), choice);
-        Files.writeString(out.resolve("environment.json"), String.format(Locale.ROOT,
-                "{\"machine\": \"%s\", \"cores\": %d, \"java\": \"%s\", \"flink\": \"2.2.1\", \"postgresql\": \"%s\", "
-                        + "\"date\": \"%s\", \"synthetic\": false, \"state_backend\": \"%s\", \"arms_isolated\": %b, "
-                        + "\"shards\": %s, \"commit\": \"%s\", \"static_grid\": [%s]}%n",
-                System.getProperty("os.name") + " " + System.getProperty("os.arch"),
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), serverVersion,
-                java.time.Instant.now(), stateBackend, armsIsolated, shards, commit,
-                staticGrid.stream().map(arm -> "\"" + arm + "\"").collect(Collectors.joining(", "))));
+        Files.writeString(out.resolve("environment.json"), environment.json());
     }
 }

@@ -24,8 +24,9 @@ import java.util.Set;
  *
  * <p>Met the SLO: every 10-s interval met it ({@link Criterion#ALL_INTERVALS}); in the backlog
  * scenario, whose first intervals commit events already older than the SLO, the criterion the A/B
- * report states for it, recovery: the SLO held in every interval from some interval to the end of
- * the run (the report's "recovered" is not "never"; {@link Criterion#RECOVERED}). The ratio is
+ * report states for it, recovery: the SLO held in every interval from the run's middle one (or an
+ * earlier one) to its end, as the backlog is the first half of its traffic ({@link
+ * Criterion#RECOVERED}; the report's "recovered" is neither "never" nor "late"). The ratio is
  * transactions over transactions (the arms of a shadow run commit the same events); in the {@code
  * ALL} row, adaptive's total over the scenarios against that setting's total. Ties in transactions
  * go to the label first in alphabetical order. Pure.
@@ -39,7 +40,7 @@ final class StaticChoice {
     enum Criterion {
         /** Every interval's p99 within the SLO ({@code intervals_slo_met == intervals}). */
         ALL_INTERVALS("all_intervals"),
-        /** Back within the SLO for good: every interval from some interval to the end met it. */
+        /** Back within the SLO for good by the run's middle: every interval from there to the end met it. */
         RECOVERED("recovered"),
         /** {@link #ALL}: the arm met its scenario's criterion in every scenario. */
         EVERY_SCENARIO("every_scenario");
@@ -63,7 +64,8 @@ final class StaticChoice {
     /**
      * One arm's outcome in one scenario.
      *
-     * @param recovered whether the SLO held in every interval from some interval to the end
+     * @param recovered whether the SLO held in every interval from the run's middle one (or an earlier
+     *     one) to the end
      */
     record Outcome(String scenario, String arm, long transactions, long intervals, long intervalsMet,
             boolean recovered) {

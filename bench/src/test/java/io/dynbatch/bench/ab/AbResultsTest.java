@@ -68,7 +68,8 @@ class AbResultsTest {
         }
         Map<String, Long> tuples = Map.of("static", 6L, "adaptive", 3L);
         results.scenario("S1_diurnal", summary, tuples, 42, 123_456);
-        results.write(out, "PostgreSQL test", "rocksdb", true, "4", "group", List.of("static_5000_1500ms"));
+        results.write(out, new AbEnvironment("PostgreSQL test", "rocksdb", "/dev/shm/dynbatch-ab-rocksdb", "tmpfs", true,
+                "4", "group", List.of("static_5000_1500ms")));
 
         List<String> summaryRows = new ArrayList<>();
         List<String> intervalRows = new ArrayList<>();
@@ -111,7 +112,8 @@ class AbResultsTest {
         assertThat(Files.readString(out.resolve("ab_table.txt"))).isEqualTo(results.printed())
                 .contains("S1_diurnal (SLO p99 <= 2000 ms").contains("adaptive");
         assertThat(Files.readString(out.resolve("environment.json"))).contains("\"postgresql\": \"PostgreSQL test\"",
-                "\"state_backend\": \"rocksdb\"", "\"arms_isolated\": true", "\"static_grid\": [\"static_5000_1500ms\"]");
+                "\"state_backend\": \"rocksdb\"", "\"rocksdb_local_dir\": \"/dev/shm/dynbatch-ab-rocksdb\"",
+                "\"rocksdb_local_dir_fs\": \"tmpfs\"", "\"arms_isolated\": true", "\"static_grid\": [\"static_5000_1500ms\"]");
         // static: one interval missed; adaptive met its one interval
         assertThat(Files.readAllLines(out.resolve("ab_static_choice.csv"))).containsExactly(
                 "scenario,criterion,cheapest_static_met,static_transactions,adaptive_transactions,adaptive_ratio,"
@@ -127,5 +129,42 @@ class AbResultsTest {
         List<String> lines = new ArrayList<>(List.of(header));
         lines.addAll(rows);
         return lines;
+    }
+
+    /** Intervals 10 s apart whose p99 latencies are {@code millis}. */
+    private static java.util.TreeMap<Long, ArmStats> intervals(long... millis) {
+        java.util.TreeMap<Long, ArmStats> intervals = new java.util.TreeMap<>();
+        for (int i = 0; i < millis.length; i++) {
+            ArmStats s = new ArmStats();
+            s.latency.recordValue(millis[i]);
+            intervals.put(1_000_000L + i * 10_000L, s);
+        }
+        return intervals;
+    }
+
+    @Test
+    void recoveryCountsOnlyWhenItHoldsFromTheMiddleOfTheRunOn() {
+        // misses until the middle interval (index 2 of 5), then meets: recovered by the midpoint
+        assertThat(AbResults.recoveredByMidpoint(intervals(9_000, 5_000, 1_500, 1_800, 900), 2_000)).isTrue();
+        assertThat(AbResults.recoveredAt(intervals(9_000, 5_000, 1_500, 1_800, 900), 2_000)).isEqualTo("20 s");
+        // only the last interval meets: late, not recovered (a nearly empty last interval cannot carry it)
+        assertThat(AbResults.recoveredByMidpoint(intervals(9_000, 5_000, 2_100, 2_200, 900), 2_000)).isFalse();
+        assertThat(AbResults.recoveredAt(intervals(9_000, 5_000, 2_100, 2_200, 900), 2_000)).isEqualTo("40 s late");
+        // the last interval misses: never
+        assertThat(AbResults.recoveredByMidpoint(intervals(900, 900, 900, 900, 2_100), 2_000)).isFalse();
+        assertThat(AbResults.recoveredAt(intervals(900, 900, 900, 900, 2_100), 2_000)).isEqualTo("never");
+        // met throughout
+        assertThat(AbResults.recoveredAt(intervals(900, 900), 2_000)).isEqualTo("0 s");
+    }
+
+    @Test
+    void rocksDbDirDefaultsToTmpfsWhereThereIsOneAndTakesFlinksOwnOnRequest() throws Exception {
+        assertThat(AbBenchmark.rocksDbDir("default")).isNull();
+        Path shm = Path.of("/dev/shm");
+        if (Files.isDirectory(shm) && Files.isWritable(shm) && AbEnvironment.fileStoreOf(shm).equals("tmpfs")) {
+            assertThat(AbBenchmark.rocksDbDir(null)).isEqualTo(shm.resolve("dynbatch-ab-rocksdb")).isDirectory();
+        } else {
+            assertThat(AbBenchmark.rocksDbDir(null)).isNull();
+        }
     }
 }
