@@ -25,8 +25,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -78,6 +80,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *                        A checkpoint makes RocksDB write its state locally while the task waits; on
  *                        this one machine the local disk is also PostgreSQL's, which a deployment's
  *                        TaskManagers do not share, so the benchmark keeps RocksDB off it
+ * --flink-conf K=V,...   Flink configuration for the runs' jobs, e.g.
+ *                        execution.checkpointing.incremental=true
  * --warm-up-seconds N    S1's traffic for N s before the scenarios, not recorded (default 30; 0: none)
  * --jdbc-url URL         PostgreSQL (default jdbc:postgresql://127.0.0.1:5432/test, user postgres)
  * </pre>
@@ -102,6 +106,7 @@ public final class AbBenchmark {
     private String commitGrid;
     private String shards = "4";
     private List<String> jobArgs = List.of();
+    private Configuration flinkConf = new Configuration();
     private String stateBackend = "rocksdb";
     /** RocksDB's local directory, or null for Flink's default. */
     private Path rocksDbDir;
@@ -138,6 +143,7 @@ public final class AbBenchmark {
             throw new IllegalArgumentException("--state-backend takes rocksdb or hashmap, got " + bench.stateBackend);
         }
         bench.rocksDbDir = rocksDbDir(p.get("rocksdb-dir", null));
+        bench.flinkConf = Configuration.fromMap(keyValues(p.get("flink-conf", ""), "--flink-conf"));
         long warmUpSeconds = p.getLong("warm-up-seconds", 30);
         try (LocalCluster cluster = LocalCluster.start(2, "8081-8099")) {
             System.out.println("Flink web UI: http://localhost:" + cluster.restAddress().getPort());
@@ -181,18 +187,27 @@ public final class AbBenchmark {
     /** {@code k=v,k2=v2} as job arguments {@code --k v --k2 v2}. */
     public static List<String> jobArgs(String pairs) {
         List<String> args = new ArrayList<>();
+        keyValues(pairs, "--job-args").forEach((k, v) -> {
+            args.add("--" + k);
+            args.add(v);
+        });
+        return args;
+    }
+
+    /** {@code k=v,k2=v2} as an ordered map; {@code option} names the option in errors. */
+    static Map<String, String> keyValues(String pairs, String option) {
+        Map<String, String> map = new LinkedHashMap<>();
         for (String pair : pairs.split(",")) {
             if (pair.isBlank()) {
                 continue;
             }
             int eq = pair.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("--job-args takes name=value pairs, got " + pair);
+                throw new IllegalArgumentException(option + " takes name=value pairs, got " + pair);
             }
-            args.add("--" + pair.substring(0, eq).trim());
-            args.add(pair.substring(eq + 1).trim());
+            map.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
         }
-        return args;
+        return map;
     }
 
     /**
@@ -246,7 +261,7 @@ public final class AbBenchmark {
         ClickstreamGenerator generator = DynbatchJob.generator(options, System.currentTimeMillis() + startOffset);
         into.traffic(scenario, generator);
         StreamExecutionEnvironment env = cluster.environment();
-        Configuration backend = new Configuration();
+        Configuration backend = new Configuration(flinkConf);
         backend.set(StateBackendOptions.STATE_BACKEND, stateBackend);
         if (rocksDbDir != null) {
             backend.set(RocksDBOptions.LOCAL_DIRECTORIES, rocksDbDir.toString());

@@ -22,6 +22,7 @@ final class CommitPath {
     CommitPath(String arm, DatabaseSettings database, RetryPolicy retryPolicy,
             FlushToDatabase.ConnectionSource connectionSource, MetricGroup operatorGroup) {
         this.connections = connectionSource.open(database);
+        connections.warmUp(); // the first batch's latency and learned write cost without the connection set-up
         ResilientBatchWriter writer = new ResilientBatchWriter(new TotalsTable(database.totalsTable()), connections,
                 retryPolicy, retryPolicy.newCircuitBreaker(System::currentTimeMillis), Thread::sleep,
                 () -> ThreadLocalRandom.current().nextDouble());

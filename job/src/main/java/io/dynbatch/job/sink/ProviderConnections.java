@@ -2,6 +2,9 @@ package io.dynbatch.job.sink;
 
 import org.apache.flink.connector.jdbc.datasource.connections.SimpleJdbcConnectionProvider;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -15,10 +18,13 @@ import java.sql.SQLException;
  * connection is reused as it is while it works: {@link #get} only asks the driver whether it closed
  * the connection itself (a local check). After the writer reported an error on it ({@link
  * #suspect}) the next {@link #get} checks it with the provider (and reconnects if the check fails);
- * after an error that lost it ({@link #reset}) the next {@link #get} reconnects. Not thread-safe:
+ * after an error that lost it ({@link #reset}) the next {@link #get} reconnects. {@link #warmUp}
+ * connects when the writer opens, if the database can be reached then. Not thread-safe:
  * one per writer thread.
  */
 public final class ProviderConnections implements ResilientBatchWriter.Connections {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderConnections.class);
 
     private final SimpleJdbcConnectionProvider provider;
     private boolean suspect;
@@ -50,6 +56,15 @@ public final class ProviderConnections implements ResilientBatchWriter.Connectio
             return provider.isConnectionValid();
         } catch (SQLException e) {
             return false;
+        }
+    }
+
+    @Override
+    public void warmUp() {
+        try {
+            get();
+        } catch (SQLException | RuntimeException e) {
+            LOG.info("Database not reachable when the writer opened ({}); its first batch connects", e.getMessage());
         }
     }
 

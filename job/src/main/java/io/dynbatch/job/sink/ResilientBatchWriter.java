@@ -47,6 +47,14 @@ public final class ResilientBatchWriter {
          * #get} may check it before handing it out (nothing is checked before a normal batch).
          */
         default void suspect() {}
+
+        /**
+         * Connects now if it can, so that the first batch does not pay for the connection (on
+         * PostgreSQL a new server process) in its latency and in its write time; never throws (a
+         * database that cannot be reached now is reached by the first {@link #get}, through the
+         * write path's retries). By default nothing.
+         */
+        default void warmUp() {}
     }
 
     /** Waits; injected so tests need not sleep. */
