@@ -16,7 +16,8 @@ import java.util.Map;
  *
  * <p>How flushed batches become transactions is the {@link CommitModel}: one per shard batch
  * (default), or one per group of batches flushed together (group commit, optionally with the
- * shards' timers aligned to a grid).
+ * shards' timers aligned to a grid). {@link CheckpointPauses} (none by default) hold the thread
+ * periodically, as a checkpoint's synchronous part does.
  *
  * <p>Deterministic: no wall clock, no threads; the same scenario, trace and arm always give the same
  * result.
@@ -26,6 +27,7 @@ public final class SubtaskSimulator {
     private final Scenario scenario;
     private final ArrivalTrace trace;
     private final CommitModel commit;
+    private final CheckpointPauses pauses;
 
     /** One transaction per shard batch ({@link CommitModel#SHARD}). */
     public SubtaskSimulator(Scenario scenario, ArrivalTrace trace) {
@@ -34,9 +36,15 @@ public final class SubtaskSimulator {
 
     /** Batches turned into transactions as {@code commit} says (per shard batch, or grouped). */
     public SubtaskSimulator(Scenario scenario, ArrivalTrace trace, CommitModel commit) {
+        this(scenario, trace, commit, CheckpointPauses.NONE);
+    }
+
+    /** As above, with the thread held by {@code pauses} every checkpoint interval. */
+    public SubtaskSimulator(Scenario scenario, ArrivalTrace trace, CommitModel commit, CheckpointPauses pauses) {
         this.scenario = scenario;
         this.trace = trace;
         this.commit = java.util.Objects.requireNonNull(commit, "commit");
+        this.pauses = java.util.Objects.requireNonNull(pauses, "pauses");
     }
 
     public CommitModel commit() {
@@ -69,6 +77,8 @@ public final class SubtaskSimulator {
         private int nextTimerShard = -1;
         private long nextTimerDue = Long.MAX_VALUE;
         private boolean timerStale = true;
+        /** When the next checkpoint pause starts. */
+        private double nextPause = pauses.first();
 
         Run(Arm arm) {
             this.arm = arm;
@@ -90,6 +100,14 @@ public final class SubtaskSimulator {
                 double available = next < trace.size() ? trace.availableMillis(next) : Double.POSITIVE_INFINITY;
                 if (timerShard < 0 && next >= trace.size()) {
                     break;
+                }
+                double due = timerShard >= 0 ? Math.min(timerDue, available) : available;
+                if (nextPause <= Math.max(now, due)) { // a checkpoint holds the thread first
+                    now = Math.max(now, nextPause) + pauses.pauseMillis();
+                    while (nextPause <= now) {
+                        nextPause += pauses.intervalMillis();
+                    }
+                    continue;
                 }
                 if (timerShard >= 0 && timerDue <= available) {
                     now = Math.max(now, timerDue);

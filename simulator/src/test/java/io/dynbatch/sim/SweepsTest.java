@@ -29,11 +29,11 @@ class SweepsTest {
      * the other (simulator/README.md).
      */
     static final Map<String, String> EXPECTED_MISSES = Map.of(
-            "group s2_load@14000", "adaptive 3744 ms; static(10000,250ms) 1933 ms at 0.183 tx/1k (adaptive 0.052)",
-            "group degradation@7", "adaptive 2215 ms; static(5000,250ms) 1642 ms at 0.151 tx/1k (adaptive 0.116)",
-            "shard s2_load@12000", "adaptive 3304 ms; static(10000,750ms) 1705 ms at 0.182 tx/1k (adaptive 0.112)",
-            "shard degradation@7", "adaptive 2711 ms; static(5000,1000ms) 1751 ms at 0.208 tx/1k (adaptive 0.188)",
-            "shard degradation@8", "adaptive 3773 ms; static(10000,750ms) 1918 ms at 0.243 tx/1k (adaptive 0.179)");
+            "group s2_load@14000", "adaptive 3053 ms; static(10000,250ms) 1933 ms at 0.183 tx/1k (adaptive 0.052)",
+            "group degradation@7", "adaptive 2193 ms; static(5000,250ms) 1642 ms at 0.151 tx/1k (adaptive 0.117)",
+            "shard s2_load@12000", "adaptive 2767 ms; static(10000,750ms) 1705 ms at 0.182 tx/1k (adaptive 0.110)",
+            "shard degradation@7", "adaptive 2657 ms; static(5000,1000ms) 1751 ms at 0.208 tx/1k (adaptive 0.189)",
+            "shard degradation@8", "adaptive 3551 ms; static(10000,750ms) 1918 ms at 0.243 tx/1k (adaptive 0.179)");
 
     private static List<Sweeps.Point> points;
     private static List<ArmResult> results;

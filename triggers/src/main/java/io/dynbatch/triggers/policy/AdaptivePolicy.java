@@ -34,7 +34,9 @@ import java.util.function.LongSupplier;
  *       per-call cost can, by longer intervals. The key claims a share of the target proportional
  *       to its load, {@code share = u / (U - u_measured + u)} with {@code u} its own load
  *       (measured, or what the latency plan would cause if larger; when that plan is already in the
- *       past, what flushing now would cause), and needs a batch cycle (from its previous flush to
+ *       past, what a cycle of half the SLO would cause: claimed as for flushing now, every late key
+ *       of the subtask would claim the whole writer, as after a checkpoint pause at the top of a lag
+ *       swing, and their tiny batches would overload it), and needs a batch cycle (from its previous flush to
  *       the next, so including the write during which the next batch's elements already queue up)
  *       of at least {@code T = a / (target * share - b r)}. When the plan is in the past (the key
  *       waited behind another key's write, or upstream), the batch instead waits for the {@code r T}
@@ -94,6 +96,12 @@ public final class AdaptivePolicy {
 
     /** Weight of the newest sample in the group wait's moving average. */
     static final double GROUP_WAIT_WEIGHT = 0.3;
+
+    /**
+     * A batch whose latency deadline has passed claims the writer as if it flushed once per this
+     * fraction of the SLO (the cycle of a batch that meets it), not as if it had to flush now.
+     */
+    static final double LATE_CLAIM_SLO_FRACTION = 0.5;
 
     private final AdaptivePolicyConfig config;
     private final LongSupplier clock;
@@ -285,6 +293,12 @@ public final class AdaptivePolicy {
             KeyLearning k, double cycleStart, long now, double rate, double a, double b,
             double latencyDeadline, double writerLoad) {
         double latencyInterval = Math.max(1, Math.max(latencyDeadline, now) - cycleStart);
+        if (latencyDeadline <= now) {
+            // A late batch cannot meet its deadline by flushing at once; were it to claim the writer
+            // for a cycle of a few ms, every late shard of the subtask would claim all of it, and
+            // their tiny batches would overload it (each pays the per-call cost).
+            latencyInterval = Math.max(latencyInterval, config.sloMillis() * LATE_CLAIM_SLO_FRACTION);
+        }
         double measured = k.writeLoad.perMilli(now);
         double own = Math.max(measured, a / latencyInterval + b * rate);
         double others = Math.max(0, (Double.isFinite(writerLoad) ? writerLoad : 0) - measured);
