@@ -112,7 +112,7 @@ class AdaptivePolicyTest {
     }
 
     @Test
-    void aBatchBornLateClaimsOnlyTheWriterShareThatFlushingItNowTakes() {
+    void aBatchBornLateClaimsOnlyItsShareOfTheWriter() {
         // a slow sink (125 ms per call) shared with other keys; this key's last flush was 300 ms ago
         KeyLearning k = policy.newKeyLearning();
         for (int i = 0; i < 20; i++) {
@@ -134,6 +134,30 @@ class AdaptivePolicyTest {
         double a = k.cost().perCallMillis();
         double wholeWriter = a / (config.targetUtilisation() - k.cost().perElementMillis() * 3);
         assertThat((double) (plan.deadlineMillis() - (now - 300))).isGreaterThan(1.8 * wholeWriter);
+    }
+
+    @Test
+    void lateKeysRightAfterTheirFlushShareTheWriterInsteadOfEachClaimingAllOfIt() {
+        // as after a checkpoint pause at the top of a lag swing: the key has just flushed and its next
+        // batch is already late; another key with the same write load is in the same state
+        KeyLearning k = policy.newKeyLearning();
+        for (int i = 0; i < 20; i++) {
+            arrive(k, 1_000, 3, 600);
+            learnCost(k, 1, 1_000 * (1 + i % 5), 125, 0.01);
+        }
+        policy.onFlush(k);
+        arrive(k, 5, 3, 1_900);
+        PendingBatch late = PendingBatch.of(15, now - 5, now - 1_905, 0);
+        double measured = k.writeLoad(now);
+        FlushPlan plan = policy.plan(k, late, 2 * measured);
+
+        assertThat(plan.bound()).isEqualTo(FlushPlan.Bound.UTILISATION);
+        // claimed as for flushing now (a cycle of a few ms) the key would take the whole writer, a
+        // write every a / (target - b r) ms, and so would the other key: together twice the target.
+        // Claimed as for a cycle of half the SLO, it takes its share next to the other's.
+        double a = k.cost().perCallMillis();
+        double wholeWriter = a / (config.targetUtilisation() - k.cost().perElementMillis() * 3);
+        assertThat((double) (plan.deadlineMillis() - now)).isGreaterThan(1.8 * wholeWriter);
     }
 
     @Test
