@@ -108,7 +108,7 @@ public final class AbBenchmark {
     private List<String> jobArgs = List.of();
     private Configuration flinkConf = new Configuration();
     private String stateBackend = "rocksdb";
-    /** RocksDB's local directory, or null for Flink's default. */
+    /** RocksDB's local directory, or null for Flink's default (and with the heap backend). */
     private Path rocksDbDir;
     /** Whether the runs' arms read their own copies of the input (the job's {@code --ab-isolation}). */
     private boolean armsIsolated;
@@ -142,7 +142,7 @@ public final class AbBenchmark {
         if (!List.of("rocksdb", "hashmap").contains(bench.stateBackend)) {
             throw new IllegalArgumentException("--state-backend takes rocksdb or hashmap, got " + bench.stateBackend);
         }
-        bench.rocksDbDir = rocksDbDir(p.get("rocksdb-dir", null));
+        bench.rocksDbDir = bench.stateBackend.equals("rocksdb") ? rocksDbDir(p.get("rocksdb-dir", null)) : null;
         bench.flinkConf = Configuration.fromMap(keyValues(p.get("flink-conf", ""), "--flink-conf"));
         long warmUpSeconds = p.getLong("warm-up-seconds", 30);
         try (LocalCluster cluster = LocalCluster.start(2, "8081-8099")) {
@@ -154,9 +154,10 @@ public final class AbBenchmark {
                 bench.run(cluster, scenario, scale);
             }
         }
-        boolean rocks = bench.stateBackend.equals("rocksdb") && bench.rocksDbDir != null;
+        Path rocksDbDir = bench.rocksDbDir;
         bench.results.write(out, new AbEnvironment(AbDatabase.serverVersion(url), bench.stateBackend,
-                rocks ? bench.rocksDbDir.toString() : null, rocks ? AbEnvironment.fileStoreOf(bench.rocksDbDir) : null,
+                rocksDbDir == null ? null : rocksDbDir.toString(),
+                rocksDbDir == null ? null : AbEnvironment.fileStoreOf(rocksDbDir),
                 bench.armsIsolated, bench.shards, bench.commit, bench.staticGrid));
         System.out.println();
         System.out.println(bench.results.printed());

@@ -1,5 +1,7 @@
 package io.dynbatch.bench.ab;
 
+import io.dynbatch.bench.BenchInfo;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,15 +42,11 @@ public record AbEnvironment(String serverVersion, String stateBackend, String ro
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), serverVersion,
                 java.time.Instant.now(), stateBackend, quotedOrNull(rocksDbDir), quotedOrNull(rocksDbDirStore),
-                armsIsolated, shards, commit, staticGrid.stream().map(AbEnvironment::quoted)
+                armsIsolated, shards, commit, staticGrid.stream().map(BenchInfo::quote)
                         .collect(Collectors.joining(", ")));
     }
 
     private static String quotedOrNull(String s) {
-        return s == null ? "null" : quoted(s);
-    }
-
-    private static String quoted(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        return s == null ? "null" : BenchInfo.quote(s);
     }
 }

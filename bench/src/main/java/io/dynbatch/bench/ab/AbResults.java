@@ -149,7 +149,7 @@ final class AbResults {
         }
         long seconds = (intervals.keySet().stream().skip(since).findFirst().orElseThrow() - intervals.firstKey())
                 / 1000;
-        return seconds + (since <= intervals.size() / 2 ? " s" : " s late");
+        return seconds + (byMidpoint(since, intervals) ? " s" : " s late");
     }
 
     /**
@@ -161,7 +161,12 @@ final class AbResults {
      */
     static boolean recoveredByMidpoint(TreeMap<Long, ArmStats> intervals, long sloMillis) {
         int since = recoveryIndex(intervals, sloMillis);
-        return since >= 0 && since <= intervals.size() / 2;
+        return since >= 0 && byMidpoint(since, intervals);
+    }
+
+    /** Whether the interval at {@code index} is the middle one of {@code intervals} or earlier. */
+    private static boolean byMidpoint(int index, TreeMap<Long, ArmStats> intervals) {
+        return index <= intervals.size() / 2;
     }
 
     /** The index of the first interval of the run's last stretch that met the SLO (-1: the last missed). */

@@ -12,15 +12,9 @@ public final class DatabaseSchema {
     private DatabaseSchema() {}
 
     /**
-     * Creates the totals tables, the dead-letter table (or upgrades it) and the A/B report table,
-     * over one connection.
+     * Creates the totals tables, the dead-letter table (or upgrades it), the A/B report table and
+     * the batch log table unless it is null, over one connection.
      */
-    public static void ensure(DatabaseSettings settings, List<String> totalsTables, String deadLetterTable,
-            String reportTable) throws SQLException {
-        ensure(settings, totalsTables, deadLetterTable, reportTable, null);
-    }
-
-    /** As {@link #ensure(DatabaseSettings, List, String, String)}, and the batch log table unless it is null. */
     public static void ensure(DatabaseSettings settings, List<String> totalsTables, String deadLetterTable,
             String reportTable, String batchLogTable) throws SQLException {
         try (Connection c = connect(settings)) {
