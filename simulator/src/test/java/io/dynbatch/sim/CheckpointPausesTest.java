@@ -14,15 +14,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class CheckpointPausesTest {
 
-    /** One shard at 1,000 events/s, no lag, 50 ms per write. */
-    private static Scenario steady() {
-        return new Scenario("T", "test", 60_000, 0, new double[] {1.0}, t -> 1_000, t -> 0,
-                SinkModel.steady(50, 0, 1e9, 0, 1), 0, 2_000, 9);
-    }
-
     @Test
     void aPauseDelaysWhatIsDueDuringItByAtMostItsLength() {
-        Scenario s = steady();
+        Scenario s = SubtaskSimulatorTest.steady(1, 1_000, 50, 0); // one shard, no lag, 50 ms per write
         ArrivalTrace trace = ArrivalTrace.generate(s);
         ArmResult plain = new SubtaskSimulator(s, trace, CommitModel.SHARD).run(new StaticArm(1_000_000, 500));
         ArmResult paused = new SubtaskSimulator(s, trace, CommitModel.SHARD, new CheckpointPauses(10_000, 300))

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SubtaskSimulatorTest {
 
     /** {@code shards} shards at {@code perShardPerSecond} each, constant lag, noise-free sink. */
-    private static Scenario steady(int shards, double perShardPerSecond, double perCallMillis, long lagMillis) {
+    static Scenario steady(int shards, double perShardPerSecond, double perCallMillis, long lagMillis) {
         double[] weights = new double[shards];
         java.util.Arrays.fill(weights, 1.0 / shards);
         return new Scenario("T", "test", 60_000, 0, weights, t -> perShardPerSecond * shards, t -> lagMillis,

@@ -111,15 +111,26 @@ class AdaptivePolicyTest {
         assertThat(plan.deadlineMillis() - now).isBetween(27L, 30L);
     }
 
-    @Test
-    void aBatchBornLateClaimsOnlyItsShareOfTheWriter() {
-        // a slow sink (125 ms per call) shared with other keys; this key's last flush was 300 ms ago
+    /** A key that learned a slow sink (125 ms per call) at 3 elements/ms and flushed just now. */
+    private KeyLearning justFlushedOnASlowSink() {
         KeyLearning k = policy.newKeyLearning();
         for (int i = 0; i < 20; i++) {
             arrive(k, 1_000, 3, 600);
             learnCost(k, 1, 1_000 * (1 + i % 5), 125, 0.01);
         }
         policy.onFlush(k);
+        return k;
+    }
+
+    /** The cycle {@code a / (target - b r)} a key claiming the whole writer would get at {@code perMilli} arrivals. */
+    private double wholeWriterCycle(KeyLearning k, double perMilli) {
+        return k.cost().perCallMillis() / (config.targetUtilisation() - k.cost().perElementMillis() * perMilli);
+    }
+
+    @Test
+    void aBatchBornLateClaimsOnlyItsShareOfTheWriter() {
+        // a slow sink (125 ms per call) shared with other keys; this key's last flush was 300 ms ago
+        KeyLearning k = justFlushedOnASlowSink();
         arrive(k, 300, 3, 600);
         double others = 0.4;
         // queued behind the other keys' writes, the batch's first elements are already 1.9 s old:
@@ -131,21 +142,14 @@ class AdaptivePolicyTest {
         // claiming the whole writer would allow a cycle of a / (target - b r), ~ 110 / 0.65 = 170 ms, and
         // so a write every 170 ms (the spiral: late -> smaller batches -> more calls -> later); its share
         // next to the others' 0.4 allows about twice that
-        double a = k.cost().perCallMillis();
-        double wholeWriter = a / (config.targetUtilisation() - k.cost().perElementMillis() * 3);
-        assertThat((double) (plan.deadlineMillis() - (now - 300))).isGreaterThan(1.8 * wholeWriter);
+        assertThat((double) (plan.deadlineMillis() - (now - 300))).isGreaterThan(1.8 * wholeWriterCycle(k, 3));
     }
 
     @Test
     void lateKeysRightAfterTheirFlushShareTheWriterInsteadOfEachClaimingAllOfIt() {
         // as after a checkpoint pause at the top of a lag swing: the key has just flushed and its next
         // batch is already late; another key with the same write load is in the same state
-        KeyLearning k = policy.newKeyLearning();
-        for (int i = 0; i < 20; i++) {
-            arrive(k, 1_000, 3, 600);
-            learnCost(k, 1, 1_000 * (1 + i % 5), 125, 0.01);
-        }
-        policy.onFlush(k);
+        KeyLearning k = justFlushedOnASlowSink();
         arrive(k, 5, 3, 1_900);
         PendingBatch late = PendingBatch.of(15, now - 5, now - 1_905, 0);
         double measured = k.writeLoad(now);
@@ -155,9 +159,7 @@ class AdaptivePolicyTest {
         // claimed as for flushing now (a cycle of a few ms) the key would take the whole writer, a
         // write every a / (target - b r) ms, and so would the other key: together twice the target.
         // Claimed as for a cycle of half the SLO, it takes its share next to the other's.
-        double a = k.cost().perCallMillis();
-        double wholeWriter = a / (config.targetUtilisation() - k.cost().perElementMillis() * 3);
-        assertThat((double) (plan.deadlineMillis() - now)).isGreaterThan(1.8 * wholeWriter);
+        assertThat((double) (plan.deadlineMillis() - now)).isGreaterThan(1.8 * wholeWriterCycle(k, 3));
     }
 
     @Test
