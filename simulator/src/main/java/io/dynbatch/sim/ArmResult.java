@@ -28,6 +28,9 @@ import java.util.Map;
  * @param meetsSlo p99 within the SLO; for the backlog scenario: back within the SLO and staying there
  *     for at least the last {@link #BACKLOG_STABLE_MILLIS} of the run
  * @param flushes flushes by reason
+ * @param peakBusyPercent the subtask thread's busiest minute: the share of it spent processing events,
+ *     writing or paused, in percent ({@link ThreadLoad}); near 100 the subtask is saturated
+ * @param peakWritePercent the minute with the most writing: the share of it the writes took, in percent
  */
 public record ArmResult(
         String scenario,
@@ -46,7 +49,9 @@ public record ArmResult(
         int minutesTotal,
         long sloHeldFromMillis,
         boolean meetsSlo,
-        Map<FlushReason, Long> flushes) {
+        Map<FlushReason, Long> flushes,
+        int peakBusyPercent,
+        int peakWritePercent) {
 
     /** In the backlog scenario the SLO must hold for good over at least this much of the run's end. */
     public static final long BACKLOG_STABLE_MILLIS = 5 * 60_000;

@@ -62,6 +62,7 @@ public final class SubtaskSimulator {
         private final SimBatch[] batches = new SimBatch[shards];
         private final long[] writes = new long[shards];
         private final LatencyRecorder latency;
+        private final ThreadLoad load = new ThreadLoad(scenario.durationMillis());
         private final Map<FlushReason, Long> flushes = new EnumMap<>(FlushReason.class);
         private final Arm.Run decisions;
         private double now;
@@ -103,7 +104,9 @@ public final class SubtaskSimulator {
                 }
                 double due = timerShard >= 0 ? Math.min(timerDue, available) : available;
                 if (nextPause <= Math.max(now, due)) { // a checkpoint holds the thread first
-                    now = Math.max(now, nextPause) + pauses.pauseMillis();
+                    double pauseStart = Math.max(now, nextPause);
+                    load.busy(pauseStart, pauses.pauseMillis());
+                    now = pauseStart + pauses.pauseMillis();
                     while (nextPause <= now) {
                         nextPause += pauses.intervalMillis();
                     }
@@ -146,7 +149,8 @@ public final class SubtaskSimulator {
                     : p99 <= scenario.sloMillis();
             return new ArmResult(scenario.name(), arm.name(), arm.kind(), arm.maxSize(), arm.maxDelayMillis(),
                     latency.events(), transactions, dbMillis, rowDbMillis, latency.quantileMillis(0.5), p99, latency.maxMillis(),
-                    latency.minutesMet(), latency.minutesTotal(), heldFrom, meets, flushes);
+                    latency.minutesMet(), latency.minutesTotal(), heldFrom, meets, flushes, load.peakBusyPercent(),
+                    load.peakWritePercent());
         }
 
         private void process(int shard, long ingest, long count) {
@@ -154,6 +158,7 @@ public final class SubtaskSimulator {
             SimBatch batch = batches[shard];
             while (remaining > 0) {
                 long take = Math.min(remaining, decisions.room(shard, batch));
+                load.busy(now, take * scenario.perEventMillis());
                 now += take * scenario.perEventMillis();
                 long nowMillis = (long) Math.floor(now);
                 batch.add(take, ingest, 0, nowMillis);
@@ -273,6 +278,7 @@ public final class SubtaskSimulator {
                 batch.reset();
                 unaligned[members[i]] = false;
             }
+            load.write(now, write);
             now = commitAt;
             transactions++;
             dbMillis += write;
@@ -291,6 +297,7 @@ public final class SubtaskSimulator {
             for (int g = 0; g < batch.groups(); g++) {
                 latency.record(batch.groupIngest(g), commit, batch.groupCount(g));
             }
+            load.write(now, write);
             now = commit;
             transactions++;
             dbMillis += write;

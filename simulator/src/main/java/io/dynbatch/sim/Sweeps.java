@@ -116,8 +116,9 @@ public final class Sweeps {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%nSweeps: S2 (5x slow sink in minutes 5-10) by load; whole-cost "
                 + "degradation 1x -> x over 10 min at 8k ev/s%n"));
-        sb.append(String.format(Locale.ROOT, "%-6s %-12s %6s %-26s %-14s %s%n", "commit", "sweep", "x",
-                "adaptive p99 / tx/1k", "static meeting", "cheapest static meeting (tx/1k)"));
+        sb.append(String.format(Locale.ROOT, "%-6s %-12s %6s %-26s %-11s %-14s %s%n", "commit", "sweep", "x",
+                "adaptive p99 / tx/1k", "busy/write%", "static meeting",
+                "cheapest static meeting (tx/1k, busy/write% of the thread's peak minute)"));
         for (int i = 0; i < points.size(); i++) {
             Point p = points.get(i);
             ArmResult adaptive = null;
@@ -137,11 +138,12 @@ public final class Sweeps {
                     }
                 }
             }
-            sb.append(String.format(Locale.ROOT, "%-6s %-12s %6.0f %5d ms %-3s / %-9.3f %2d/%-11d %s%n",
+            sb.append(String.format(Locale.ROOT, "%-6s %-12s %6.0f %5d ms %-3s / %-9.3f %3d/%-7d %2d/%-11d %s%n",
                     p.commitLabel(), p.sweep(), p.x(),
-                    adaptive.p99Millis(), adaptive.meetsSlo() ? "ok" : "NO", adaptive.transactionsPer1k(), passing,
-                    statics, cheapest == null ? "-" : String.format(Locale.ROOT, "%s (%.3f)", cheapest.arm(),
-                            cheapest.transactionsPer1k())));
+                    adaptive.p99Millis(), adaptive.meetsSlo() ? "ok" : "NO", adaptive.transactionsPer1k(),
+                    adaptive.peakBusyPercent(), adaptive.peakWritePercent(), passing, statics,
+                    cheapest == null ? "-" : String.format(Locale.ROOT, "%s (%.3f, %d/%d)", cheapest.arm(),
+                            cheapest.transactionsPer1k(), cheapest.peakBusyPercent(), cheapest.peakWritePercent())));
         }
         return sb.toString();
     }
@@ -154,14 +156,15 @@ public final class Sweeps {
         }
         try (Writer w = Files.newBufferedWriter(path, StandardCharsets.UTF_8)) {
             w.write("sweep,x,scenario,arm,kind,events,p50_ms,p99_ms,max_ms,minutes_met,minutes_total,slo_met,"
-                    + "tx_per_1k,db_ms_per_1k,commit\n");
+                    + "tx_per_1k,db_ms_per_1k,commit,peak_busy_pct,peak_write_pct\n");
             for (int i = 0; i < points.size(); i++) {
                 Point p = points.get(i);
                 for (ArmResult r : at(results, i)) {
-                    w.write(String.format(Locale.ROOT, "%s,%.0f,%s,\"%s\",%s,%d,%d,%d,%d,%d,%d,%s,%.4f,%.3f,%s%n",
+                    w.write(String.format(Locale.ROOT, "%s,%.0f,%s,\"%s\",%s,%d,%d,%d,%d,%d,%d,%s,%.4f,%.3f,%s,%d,%d%n",
                             p.sweep(), p.x(), r.scenario(), r.arm(), r.kind(), r.events(), r.p50Millis(),
                             r.p99Millis(), r.maxMillis(), r.minutesMet(), r.minutesTotal(), r.meetsSlo(),
-                            r.transactionsPer1k(), r.dbMillisPer1k(), p.commitLabel()));
+                            r.transactionsPer1k(), r.dbMillisPer1k(), p.commitLabel(), r.peakBusyPercent(),
+                            r.peakWritePercent()));
                 }
             }
         }
