@@ -6,8 +6,8 @@ package io.dynbatch.sim;
  * busiest minute, it says how close to saturation an arm ran the subtask (a thread busy 100% of a
  * minute is falling behind), and how much of the thread its writes took.
  *
- * <p>Only whole minutes of the scenario's run count; work after its end (the final flushes) does
- * not. Time spans crossing a minute boundary are split between the two minutes.
+ * <p>Only whole minutes of the scenario's run count; work after its end (e.g. the final flushes)
+ * does not. Time spans crossing a minute boundary are split between the two minutes.
  */
 final class ThreadLoad {
 
@@ -63,6 +63,6 @@ final class ThreadLoad {
         for (double m : minutes) {
             peak = Math.max(peak, m);
         }
-        return (int) Math.round(Math.min(100, 100 * peak / MINUTE));
+        return (int) Math.round(100 * peak / MINUTE); // spans never overlap: at most 100
     }
 }

@@ -34,12 +34,19 @@ class ThreadLoadTest {
     }
 
     @Test
-    void workAfterTheRunsEndAndBeforeItsStartIsLeftOut() {
+    void workAfterTheRunsEndIsLeftOut() {
         ThreadLoad load = new ThreadLoad(120_000);
         load.write(110_000, 30_000); // 10 s in minute 1, the rest after the end
-        load.busy(-5_000, 8_000);    // 3 s in minute 0
 
         assertThat(load.peakBusyPercent()).isEqualTo(17); // minute 1: 10 s of 60
+    }
+
+    @Test
+    void workBeforeTheRunsStartIsLeftOut() {
+        ThreadLoad load = new ThreadLoad(120_000);
+        load.busy(-5_000, 8_000); // 3 s in minute 0
+
+        assertThat(load.peakBusyPercent()).isEqualTo(5);
     }
 
     @Test
