@@ -94,8 +94,8 @@ def arrivals(sc, rng):
 
 def batch_windows(arm, ingest, avail, sc, rng):
     """yields (first, end, commit_s, write_ms, rows, statements, target, why) for one shard's batches;
-    why: (reason, planned deadline in s or None, predicted write ms or None), reason "" when the arm's
-    trigger gives none (tumbling_1min, builtin: Flink's own triggers)"""
+    why: (reason, planned deadline in s or None, predicted write ms or None), reason "" for the
+    tumbling windows (the job's batching triggers and its wrapper of Flink's built-in ones give one)"""
     n, i, t = len(ingest), 0, 0.0
     if arm == "tumbling_1min":
         start_minute_s = (T0_MS % 60000) / 1000.0      # window ends at 40 s, 100 s, ...
@@ -139,15 +139,16 @@ def batch_windows(arm, ingest, avail, sc, rng):
         j_size = i + size
         t_size = max(first, avail[j_size - 1]) if j_size <= n else math.inf
         flush = min(first + delay, t_size)
-        reason = ""                                           # builtin: Flink's triggers give none
-        if arm == "static":
+        reason = ""
+        if arm == "builtin" or arm.startswith("static"):
             reason = "size" if t_size <= first + delay else "max_delay"
         elif arm == "adaptive":   # a full batch below the 50,000 cap ends the toy's deadline early, as its reason
             reason = "size" if t_size <= first + delay and size >= 50000 else deadline_reason
         if math.isinf(flush):
             flush = max(first, avail[-1])                     # end of input
-            reason = "end_of_input" if arm in ("static", "adaptive") else ""
-        why = (reason, first + delay if arm in ("static", "adaptive") else None,
+            reason = "end_of_input"
+        planned = arm.startswith("static") or arm == "adaptive" or reason == "max_delay"
+        why = (reason, first + delay if planned else None,
                expect_w * 1000.0 if arm == "adaptive" else None)
         j = min(j_size, int(np.searchsorted(avail, flush, side="right")))
         j = max(j, i + 1)

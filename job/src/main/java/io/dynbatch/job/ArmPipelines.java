@@ -176,7 +176,8 @@ public final class ArmPipelines {
                         .withFlushTarget(); // the reason and deadline go onto the receipt
             case BUILTIN:
                 return EndOfInputTrigger.of(PurgingTrigger.of(
-                        ProcessingTimeoutTrigger.of(CountTrigger.<GlobalWindow>of(options.batchSize()), options.batchDelay())));
+                        ProcessingTimeoutTrigger.of(CountTrigger.<GlobalWindow>of(options.batchSize()), options.batchDelay())))
+                        .withFlushTarget(); // which of the count, the timeout or the end of input fired
             default:
                 throw new IllegalArgumentException("not a GlobalWindow arm: " + arm);
         }

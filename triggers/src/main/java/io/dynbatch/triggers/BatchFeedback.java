@@ -20,7 +20,8 @@ import java.time.Duration;
  *
  * <p>{@link #takeTarget} removes why the trigger fired the batch and what it planned for it ({@link
  * FlushTarget}), left only by a trigger built {@code withFlushTarget()} (adaptive: reason, planned
- * size, deadline and predicted write time; static: reason and deadline); {@link #record} reports
+ * size, deadline and predicted write time; static: reason and deadline; {@link EndOfInputTrigger}
+ * around Flink's built-in triggers: reason, and a timer's time as deadline); {@link #record} reports
  * what the write cost ({@link SinkFeedback}), which only the adaptive trigger learns from. For any
  * other trigger the handle is {@link #NONE}: it touches no state, and {@code takeTarget} returns
  * {@link FlushTarget#NONE}. Serializable, so a window function keeps it as a field.
@@ -41,12 +42,16 @@ public final class BatchFeedback implements Serializable {
     }
 
     /**
-     * The handle of {@code trigger}: its own if it is an {@link AdaptiveBatchTrigger} or a {@link
-     * StaticBatchTrigger} (also inside a {@link CommitRoundTrigger}), else {@link #NONE}.
+     * The handle of {@code trigger}: its own if it is an {@link AdaptiveBatchTrigger}, a {@link
+     * StaticBatchTrigger} (also inside a {@link CommitRoundTrigger}) or an {@link EndOfInputTrigger},
+     * else {@link #NONE}.
      */
     public static BatchFeedback of(Trigger<?, ?> trigger) {
         if (trigger instanceof CommitRoundTrigger<?, ?> rounds) {
             return of(rounds.inner());
+        }
+        if (trigger instanceof EndOfInputTrigger<?, ?> endOfInput) {
+            return endOfInput.feedback();
         }
         if (trigger instanceof AdaptiveBatchTrigger<?, ?> adaptive) {
             return adaptive.feedback();

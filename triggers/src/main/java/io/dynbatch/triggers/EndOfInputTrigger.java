@@ -14,6 +14,13 @@ import org.apache.flink.streaming.api.windowing.windows.Window;
  * fire then), so a bounded run would lose their last batch; wrapped, they can be compared with the
  * dynbatch triggers on the batching decisions alone.
  *
+ * <p>Built {@link #withFlushTarget()}, it also says why each batch fired ({@link FlushTarget}, taken
+ * by the window function through {@link #feedback()}), from the callback that fired it: on an
+ * element {@link FlushReason#SIZE} (the count trigger's limit), on a processing-time timer {@link
+ * FlushReason#MAX_DELAY} (the timeout trigger's delay; the timer's time is the planned deadline), at
+ * the end of input {@link FlushReason#END_OF_INPUT}. For other inner triggers the labels mean the
+ * same callbacks.
+ *
  * @param <T> element type
  * @param <W> window type
  */
@@ -22,15 +29,31 @@ public final class EndOfInputTrigger<T, W extends Window> extends Trigger<T, W> 
     private static final long serialVersionUID = 1L;
 
     private final Trigger<T, W> inner;
+    private final boolean leavesTarget;
     private final ValueStateDescriptor<Boolean> pendingDesc =
             new ValueStateDescriptor<>("end-of-input-pending", BooleanSerializer.INSTANCE);
+    private final ValueStateDescriptor<FlushTarget> targetDesc = FlushTarget.descriptor();
 
-    private EndOfInputTrigger(Trigger<T, W> inner) {
+    private EndOfInputTrigger(Trigger<T, W> inner, boolean leavesTarget) {
         this.inner = inner;
+        this.leavesTarget = leavesTarget;
     }
 
     public static <T, W extends Window> EndOfInputTrigger<T, W> of(Trigger<T, W> inner) {
-        return new EndOfInputTrigger<>(inner);
+        return new EndOfInputTrigger<>(inner, false);
+    }
+
+    /**
+     * The same trigger, also leaving the reason of every firing (and a timer's time as its planned
+     * deadline) as a {@link FlushTarget} for the window function's {@link #feedback()}.
+     */
+    public EndOfInputTrigger<T, W> withFlushTarget() {
+        return new EndOfInputTrigger<>(inner, true);
+    }
+
+    /** The window function's handle: takes the flush target if {@link #withFlushTarget()}; no cost feedback. */
+    public BatchFeedback feedback() {
+        return leavesTarget ? new BatchFeedback(false, true) : BatchFeedback.NONE;
     }
 
     @Override
@@ -40,25 +63,36 @@ public final class EndOfInputTrigger<T, W extends Window> extends Trigger<T, W> 
             pending.update(true);
             ctx.registerEventTimeTimer(window.maxTimestamp());
         }
-        return afterInner(inner.onElement(element, timestamp, window, ctx), window, ctx);
+        return afterInner(inner.onElement(element, timestamp, window, ctx), FlushTarget.of(FlushReason.SIZE),
+                window, ctx);
     }
 
     @Override
     public TriggerResult onProcessingTime(long time, W window, TriggerContext ctx) throws Exception {
-        return afterInner(inner.onProcessingTime(time, window, ctx), window, ctx);
+        return afterInner(inner.onProcessingTime(time, window, ctx),
+                new FlushTarget(FlushReason.MAX_DELAY, FlushTarget.NO_VALUE, time, Double.NaN), window, ctx);
     }
 
     @Override
     public TriggerResult onEventTime(long time, W window, TriggerContext ctx) throws Exception {
         if (time == window.maxTimestamp() && ctx.getPartitionedState(pendingDesc).value() != null) {
             clear(window, ctx);
+            leave(FlushTarget.of(FlushReason.END_OF_INPUT), ctx);
             return TriggerResult.FIRE_AND_PURGE;
         }
-        return afterInner(inner.onEventTime(time, window, ctx), window, ctx);
+        return afterInner(inner.onEventTime(time, window, ctx),
+                new FlushTarget(FlushReason.MAX_DELAY, FlushTarget.NO_VALUE, time, Double.NaN), window, ctx);
     }
 
-    /** After a purge the window is empty: forget the pending flag and the end-of-input timer. */
-    private TriggerResult afterInner(TriggerResult result, W window, TriggerContext ctx) throws Exception {
+    /**
+     * After a firing, leaves {@code firing} as the batch's flush target; after a purge the window is
+     * empty: forgets the pending flag and the end-of-input timer.
+     */
+    private TriggerResult afterInner(TriggerResult result, FlushTarget firing, W window, TriggerContext ctx)
+            throws Exception {
+        if (result.isFire()) {
+            leave(firing, ctx);
+        }
         if (result.isPurge()) {
             ValueState<Boolean> pending = ctx.getPartitionedState(pendingDesc);
             if (pending.value() != null) {
@@ -69,6 +103,13 @@ public final class EndOfInputTrigger<T, W extends Window> extends Trigger<T, W> 
         return result;
     }
 
+    private void leave(FlushTarget target, TriggerContext ctx) throws Exception {
+        if (leavesTarget) {
+            FlushTarget.leave(ctx.getPartitionedState(targetDesc), target);
+        }
+    }
+
+    /** Removes the pending flag, the end-of-input timer, an untaken flush target and the inner trigger's state. */
     @Override
     public void clear(W window, TriggerContext ctx) throws Exception {
         ValueState<Boolean> pending = ctx.getPartitionedState(pendingDesc);
@@ -76,11 +117,14 @@ public final class EndOfInputTrigger<T, W extends Window> extends Trigger<T, W> 
             pending.clear();
             ctx.deleteEventTimeTimer(window.maxTimestamp());
         }
+        if (leavesTarget) {
+            ctx.getPartitionedState(targetDesc).clear();
+        }
         inner.clear(window, ctx);
     }
 
     @Override
     public String toString() {
-        return "EndOfInputTrigger(" + inner + ")";
+        return "EndOfInputTrigger(" + inner + (leavesTarget ? ", flushTarget" : "") + ")";
     }
 }

@@ -7,7 +7,8 @@ import io.dynbatch.triggers.policy.FlushPlan;
  * the {@code reason} metric variable, of the receipts' and the batch log's {@code reason}, and is
  * stable: dashboards and alerts select on it.
  *
- * <p>Which trigger gives which: the static trigger {@link #SIZE}, {@link #MAX_DELAY} and {@link
+ * <p>Which trigger gives which: the static trigger (and {@link EndOfInputTrigger} around Flink's
+ * built-in count and timeout triggers) {@link #SIZE}, {@link #MAX_DELAY} and {@link
  * #END_OF_INPUT}; the adaptive trigger any of the first seven ({@link io.dynbatch.triggers.policy.FlushDecider}
  * decides all but end of input); {@link CommitRoundTrigger} {@link #ROUND} for a key that flushed
  * only because another key's deadline came.

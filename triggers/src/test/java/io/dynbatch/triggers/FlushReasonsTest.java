@@ -9,6 +9,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.transformations.OneInputTransformation;
 import org.apache.flink.streaming.api.windowing.assigners.GlobalWindows;
+import org.apache.flink.streaming.api.windowing.triggers.CountTrigger;
+import org.apache.flink.streaming.api.windowing.triggers.ProcessingTimeoutTrigger;
+import org.apache.flink.streaming.api.windowing.triggers.PurgingTrigger;
 import org.apache.flink.streaming.api.windowing.triggers.Trigger;
 import org.apache.flink.streaming.api.windowing.triggers.TriggerResult;
 import org.apache.flink.streaming.api.windowing.windows.GlobalWindow;
@@ -135,7 +138,7 @@ class FlushReasonsTest {
     @Test
     void staticSizeMaxDelayAndEndOfInputWithItsDeadline() throws Exception {
         var trigger = StaticBatchTrigger.<String, GlobalWindow>of(2, Duration.ofMillis(300)).withFlushTarget();
-        var h = new StaticHarness(trigger);
+        var h = new TargetHarness(trigger);
         h.advanceProcessingTime(START);
 
         h.processElement(new StreamRecord<>("a", 0L), WINDOW);
@@ -158,9 +161,55 @@ class FlushReasonsTest {
         assertThat(h.numStateEntries()).isZero();
     }
 
-    private static final class StaticHarness extends TriggerTestHarness<String, GlobalWindow> {
-        StaticHarness(StaticBatchTrigger<String, GlobalWindow> trigger) throws Exception {
-            super(trigger, new GlobalWindow.Serializer());
+    @Test
+    void builtInCountTimeoutAndEndOfInputThroughTheEndOfInputWrapper() throws Exception {
+        var builtIn = PurgingTrigger.of(ProcessingTimeoutTrigger.of(CountTrigger.<GlobalWindow>of(2),
+                Duration.ofMillis(300)));
+        var h = new TargetHarness(EndOfInputTrigger.of(builtIn).withFlushTarget());
+        h.advanceProcessingTime(START);
+
+        h.processElement(new StreamRecord<>("a", 0L), WINDOW);
+        assertThat(h.processElement(new StreamRecord<>("b", 0L), WINDOW)).isEqualTo(TriggerResult.FIRE_AND_PURGE);
+        assertThat(h.flushTarget()).isEqualTo(FlushTarget.of(FlushReason.SIZE));
+
+        h.processElement(new StreamRecord<>("c", 0L), WINDOW);
+        assertThat(h.advanceProcessingTime(START + 300)).hasSize(1);
+        assertThat(h.flushTarget())
+                .isEqualTo(new FlushTarget(FlushReason.MAX_DELAY, FlushTarget.NO_VALUE, START + 300, Double.NaN));
+
+        h.processElement(new StreamRecord<>("d", 0L), WINDOW);
+        assertThat(h.advanceWatermark(Long.MAX_VALUE)).hasSize(1);
+        assertThat(h.flushTarget()).isEqualTo(FlushTarget.of(FlushReason.END_OF_INPUT));
+
+        h.clearTriggerState(WINDOW); // an untaken target goes with the window
+        assertThat(h.numStateEntries()).isZero();
+        assertThat(h.numProcessingTimeTimers()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void builtInWithoutAFlushTargetLeavesNone() throws Exception {
+        var builtIn = PurgingTrigger.of(CountTrigger.<GlobalWindow>of(1));
+        EndOfInputTrigger<Object, GlobalWindow> plain = EndOfInputTrigger.of(builtIn);
+        var h = new TargetHarness(plain);
+
+        assertThat(h.processElement(new StreamRecord<>("a", 0L), WINDOW)).isEqualTo(TriggerResult.FIRE_AND_PURGE);
+        assertThat(h.flushTarget()).isNull();
+        assertThat(h.numStateEntries()).isZero();
+        assertThat(plain.feedback()).isSameAs(BatchFeedback.NONE);
+        assertThat(BatchFeedback.of(plain.withFlushTarget()).leavesTarget()).isTrue();
+    }
+
+    /** A harness of a trigger over GlobalWindow that can read the flush target it left. */
+    private static final class TargetHarness extends TriggerTestHarness<String, GlobalWindow> {
+        TargetHarness(Trigger<? super String, GlobalWindow> trigger) throws Exception {
+            super(overStrings(trigger), new GlobalWindow.Serializer());
+        }
+
+        /** Flink's built-in triggers take any element; the harness feeds strings. */
+        @SuppressWarnings("unchecked")
+        private static Trigger<String, GlobalWindow> overStrings(Trigger<? super String, GlobalWindow> trigger) {
+            return (Trigger<String, GlobalWindow>) trigger;
         }
 
         FlushTarget flushTarget() throws Exception {
