@@ -32,6 +32,23 @@ class SubtaskSimulatorTest {
     }
 
     @Test
+    void theThreadsLoadIsItsWritesAndPausesWithinTheRun() {
+        // one minute, no per-event cost: the minute's busy time is the writes inside it, plus the pauses
+        Scenario s = steady(1, 1_000, 50, 200);
+        ArmResult plain = new SubtaskSimulator(s, ArrivalTrace.generate(s)).run(new StaticArm(1_000_000, 500));
+        double writesInRun = plain.dbMillis() - 50; // the last batch is flushed at the end of input, after the minute
+        assertThat(plain.peakWritePercent()).isEqualTo((int) Math.round(100 * writesInRun / 60_000));
+        assertThat(plain.peakBusyPercent()).isEqualTo(plain.peakWritePercent());
+
+        ArmResult paused = new SubtaskSimulator(s, ArrivalTrace.generate(s), CommitModel.SHARD,
+                new CheckpointPauses(10_000, 600)).run(new StaticArm(1_000_000, 500));
+        double pauses = 5 * 600; // at 10, 20, ..., 50 s
+        assertThat(paused.peakBusyPercent())
+                .isEqualTo((int) Math.round(100 * (paused.dbMillis() - 50 + pauses) / 60_000));
+        assertThat(paused.peakWritePercent()).isLessThan(paused.peakBusyPercent());
+    }
+
+    @Test
     void aSizeLimitSplitsArrivalsExactly() {
         Scenario s = steady(1, 5_000, 5, 0);
         ArmResult r = new SubtaskSimulator(s, ArrivalTrace.generate(s)).run(new StaticArm(1_000, 10_000));
