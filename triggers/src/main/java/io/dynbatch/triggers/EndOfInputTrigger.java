@@ -63,35 +63,33 @@ public final class EndOfInputTrigger<T, W extends Window> extends Trigger<T, W> 
             pending.update(true);
             ctx.registerEventTimeTimer(window.maxTimestamp());
         }
-        return afterInner(inner.onElement(element, timestamp, window, ctx), FlushTarget.of(FlushReason.SIZE),
+        return afterInner(inner.onElement(element, timestamp, window, ctx), FlushReason.SIZE, FlushTarget.NO_VALUE,
                 window, ctx);
     }
 
     @Override
     public TriggerResult onProcessingTime(long time, W window, TriggerContext ctx) throws Exception {
-        return afterInner(inner.onProcessingTime(time, window, ctx),
-                new FlushTarget(FlushReason.MAX_DELAY, FlushTarget.NO_VALUE, time, Double.NaN), window, ctx);
+        return afterInner(inner.onProcessingTime(time, window, ctx), FlushReason.MAX_DELAY, time, window, ctx);
     }
 
     @Override
     public TriggerResult onEventTime(long time, W window, TriggerContext ctx) throws Exception {
         if (time == window.maxTimestamp() && ctx.getPartitionedState(pendingDesc).value() != null) {
             clear(window, ctx);
-            leave(FlushTarget.of(FlushReason.END_OF_INPUT), ctx);
+            leave(FlushReason.END_OF_INPUT, FlushTarget.NO_VALUE, ctx);
             return TriggerResult.FIRE_AND_PURGE;
         }
-        return afterInner(inner.onEventTime(time, window, ctx),
-                new FlushTarget(FlushReason.MAX_DELAY, FlushTarget.NO_VALUE, time, Double.NaN), window, ctx);
+        return afterInner(inner.onEventTime(time, window, ctx), FlushReason.MAX_DELAY, time, window, ctx);
     }
 
     /**
-     * After a firing, leaves {@code firing} as the batch's flush target; after a purge the window is
-     * empty: forgets the pending flag and the end-of-input timer.
+     * After a firing, leaves {@code reason} and {@code plannedDeadline} as the batch's flush target;
+     * after a purge the window is empty: forgets the pending flag and the end-of-input timer.
      */
-    private TriggerResult afterInner(TriggerResult result, FlushTarget firing, W window, TriggerContext ctx)
-            throws Exception {
+    private TriggerResult afterInner(TriggerResult result, FlushReason reason, long plannedDeadline, W window,
+            TriggerContext ctx) throws Exception {
         if (result.isFire()) {
-            leave(firing, ctx);
+            leave(reason, plannedDeadline, ctx);
         }
         if (result.isPurge()) {
             ValueState<Boolean> pending = ctx.getPartitionedState(pendingDesc);
@@ -103,9 +101,11 @@ public final class EndOfInputTrigger<T, W extends Window> extends Trigger<T, W> 
         return result;
     }
 
-    private void leave(FlushTarget target, TriggerContext ctx) throws Exception {
+    /** Leaves the flush target if built {@link #withFlushTarget()}; allocates nothing otherwise or per element. */
+    private void leave(FlushReason reason, long plannedDeadline, TriggerContext ctx) throws Exception {
         if (leavesTarget) {
-            FlushTarget.leave(ctx.getPartitionedState(targetDesc), target);
+            FlushTarget.leave(ctx.getPartitionedState(targetDesc),
+                    new FlushTarget(reason, FlushTarget.NO_VALUE, plannedDeadline, Double.NaN));
         }
     }
 
