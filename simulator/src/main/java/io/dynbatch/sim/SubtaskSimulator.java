@@ -158,8 +158,9 @@ public final class SubtaskSimulator {
             SimBatch batch = batches[shard];
             while (remaining > 0) {
                 long take = Math.min(remaining, decisions.room(shard, batch));
-                load.busy(now, take * scenario.perEventMillis());
-                now += take * scenario.perEventMillis();
+                double work = take * scenario.perEventMillis();
+                load.busy(now, work);
+                now += work;
                 long nowMillis = (long) Math.floor(now);
                 batch.add(take, ingest, 0, nowMillis);
                 remaining -= take;
